@@ -1,0 +1,155 @@
+/**
+ * The configuration contract (DESIGN.md "Configuration contract"), as a zod schema.
+ * Every object is strict so a misspelt key is an error that names its path, not a silent no-op.
+ * Durations and sizes are parsed here, once, so the hot path only ever sees numbers.
+ */
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+const duration = (fallback?: string) => {
+  const base = z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "500ms" or "5m", got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+  return fallback === undefined ? base : base.default(fallback as never);
+};
+
+const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const bytes = parseSize(value);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a size such as "10mb" or "512kb", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port, such as 127.0.0.1:4000');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+export const PROVIDER_TYPES = ['openai', 'azure', 'anthropic', 'mock'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+const serverSchema = z.strictObject({
+  listen: listen.default('127.0.0.1:4000'),
+  public_url: httpUrl.optional(),
+  trusted_proxies: z.array(z.string()).default([]),
+  body_limit: size.default('10mb' as never),
+  /** Bootstrap API keys, normally from the environment. Empty strings (an unset optional variable) are ignored. */
+  api_keys: z.array(z.string()).default([]),
+});
+
+const storageSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'expected sqlite:PATH, sqlite::memory: or postgres://…')
+    .default('sqlite:./data/gatehouse.db'),
+  /** How often queued usage records are written, and how many at most per batch. */
+  flush_interval: duration('1s'),
+  batch_size: z.number().int().positive().default(500),
+});
+
+const providerSchema = z.strictObject({
+  type: z.enum(PROVIDER_TYPES, { error: (issue) => `unknown provider type ${JSON.stringify(issue.input)}; expected one of ${PROVIDER_TYPES.join(', ')}` }),
+  base_url: httpUrl.optional(),
+  api_key: z.string().optional(),
+  /** Azure OpenAI: the api-version query parameter. */
+  api_version: z.string().optional(),
+  /** Extra headers sent upstream on every request (for example an OpenRouter `HTTP-Referer`). */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Send the caller's signed identity upstream (identity issue). */
+  pass_identity: z.boolean().default(false),
+  /** Mock provider: delay before the response (or before the first chunk), and between stream chunks. */
+  latency: duration('0ms'),
+  chunk_delay: duration('0ms'),
+  /** Upstream connection pool size per origin. */
+  max_connections: z.number().int().positive().default(256),
+});
+
+const deploymentSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  region: z.string().optional(),
+  weight: z.number().positive().default(1),
+  rpm: z.number().int().positive().optional(),
+  tpm: z.number().int().positive().optional(),
+  input_cost_per_mtok: z.number().nonnegative().optional(),
+  output_cost_per_mtok: z.number().nonnegative().optional(),
+  timeout: duration().optional(),
+});
+
+const modelSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  tags: z.array(z.string()).default([]),
+  deployments: z.array(deploymentSchema).min(1, 'a model needs at least one deployment'),
+  fallbacks: z.array(z.string()).default([]),
+});
+
+const routingSchema = z.strictObject({
+  strategy: z.enum(['simple-shuffle', 'least-busy', 'lowest-latency']).default('simple-shuffle'),
+  retries: z.number().int().min(0).max(10).default(2),
+  /** Whole-request timeout, including a stream's body. */
+  timeout: duration('600s'),
+  connect_timeout: duration('10s'),
+  /** Time until the upstream's response headers (and so the first byte) arrive. */
+  first_byte_timeout: duration('120s'),
+  backoff: z
+    .strictObject({ initial: duration('250ms'), max: duration('8s') })
+    .default({ initial: 250, max: 8000 } as never),
+  cooldown: z
+    .strictObject({ failures: z.number().int().positive().default(3), for: duration('30s') })
+    .default({ failures: 3, for: 30_000 } as never),
+});
+
+const loggingSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const configSchema = z
+  .strictObject({
+    server: serverSchema.default({} as never),
+    storage: storageSchema.default({} as never),
+    secret: z.string().min(16, 'the secret must be at least 16 characters').optional(),
+    logging: loggingSchema.default({} as never),
+    providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'provider names use letters, digits, "-", "_" and "."'), providerSchema).default({}),
+    models: z.array(modelSchema).default([]),
+    routing: routingSchema.default({} as never),
+  })
+  .superRefine((config, ctx) => {
+    const groups = new Set<string>();
+    config.models.forEach((model, i) => {
+      if (groups.has(model.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name "${model.name}"` });
+      groups.add(model.name);
+      const ids = new Set<string>();
+      model.deployments.forEach((deployment, j) => {
+        if (!(deployment.provider in config.providers)) {
+          ctx.addIssue({ code: 'custom', path: ['models', i, 'deployments', j, 'provider'], message: `unknown provider "${deployment.provider}"; configured providers: ${Object.keys(config.providers).join(', ') || 'none'}` });
+        }
+        const id = deployment.id ?? `${deployment.provider}/${deployment.model}`;
+        if (ids.has(id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'deployments', j], message: `duplicate deployment "${id}" in model "${model.name}"; give one an explicit id` });
+        ids.add(id);
+      });
+    });
+    config.models.forEach((model, i) => {
+      model.fallbacks.forEach((fallback, j) => {
+        if (!groups.has(fallback)) ctx.addIssue({ code: 'custom', path: ['models', i, 'fallbacks', j], message: `unknown model "${fallback}"` });
+        if (fallback === model.name) ctx.addIssue({ code: 'custom', path: ['models', i, 'fallbacks', j], message: 'a model cannot fall back to itself' });
+      });
+    });
+    for (const [name, provider] of Object.entries(config.providers)) {
+      if (provider.type === 'azure' && !provider.base_url) ctx.addIssue({ code: 'custom', path: ['providers', name, 'base_url'], message: 'azure providers need base_url (https://NAME.openai.azure.com)' });
+      if (provider.type === 'azure' && !provider.api_version) ctx.addIssue({ code: 'custom', path: ['providers', name, 'api_version'], message: 'azure providers need api_version, such as 2024-10-21' });
+    }
+  });
+
+export type GatehouseConfig = z.output<typeof configSchema>;
+export type ProviderConfig = GatehouseConfig['providers'][string];
+export type ModelConfig = GatehouseConfig['models'][number];
+export type DeploymentConfig = ModelConfig['deployments'][number];
+export type RoutingConfig = GatehouseConfig['routing'];
