@@ -6,17 +6,16 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from './units.js';
 
-const duration = (fallback?: string) => {
-  const base = z.union([z.string(), z.number()]).transform((value, ctx) => {
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "500ms" or "5m", got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-  return fallback === undefined ? base : base.default(fallback as never);
-};
+// Fields with a default use .prefault(), not .default(): zod 4's .default() hands its value back as the *output*
+// without running the transform, so a default of '1s' would reach the hot path as a string instead of 1000.
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "500ms" or "5m", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const bytes = parseSize(value);
@@ -27,7 +26,13 @@ const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return bytes;
 });
 
-const listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port, such as 127.0.0.1:4000');
+const listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected host:port, such as 127.0.0.1:4000')
+  .refine((value) => {
+    const port = /:(\d{1,5})$/.exec(value)?.[1];
+    return port === undefined || Number(port) <= 65_535; // no port at all is the regex's to report
+  }, 'the port must be at most 65535');
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -38,9 +43,12 @@ const serverSchema = z.strictObject({
   listen: listen.default('127.0.0.1:4000'),
   public_url: httpUrl.optional(),
   trusted_proxies: z.array(z.string()).default([]),
-  body_limit: size.default('10mb' as never),
+  body_limit: size.prefault('10mb'),
   /** Bootstrap API keys, normally from the environment. Empty strings (an unset optional variable) are ignored. */
-  api_keys: z.array(z.string()).default([]),
+  api_keys: z
+    .array(z.string())
+    .transform((keys) => keys.filter((key) => key !== ''))
+    .prefault([]),
 });
 
 const storageSchema = z.strictObject({
@@ -49,7 +57,7 @@ const storageSchema = z.strictObject({
     .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'expected sqlite:PATH, sqlite::memory: or postgres://…')
     .default('sqlite:./data/gatehouse.db'),
   /** How often queued usage records are written, and how many at most per batch. */
-  flush_interval: duration('1s'),
+  flush_interval: duration.prefault('1s'),
   batch_size: z.number().int().positive().default(500),
 });
 
@@ -64,8 +72,8 @@ const providerSchema = z.strictObject({
   /** Send the caller's signed identity upstream (identity issue). */
   pass_identity: z.boolean().default(false),
   /** Mock provider: delay before the response (or before the first chunk), and between stream chunks. */
-  latency: duration('0ms'),
-  chunk_delay: duration('0ms'),
+  latency: duration.prefault('0ms'),
+  chunk_delay: duration.prefault('0ms'),
   /** Upstream connection pool size per origin. */
   max_connections: z.number().int().positive().default(256),
 });
@@ -80,7 +88,7 @@ const deploymentSchema = z.strictObject({
   tpm: z.number().int().positive().optional(),
   input_cost_per_mtok: z.number().nonnegative().optional(),
   output_cost_per_mtok: z.number().nonnegative().optional(),
-  timeout: duration().optional(),
+  timeout: duration.optional(),
 });
 
 const modelSchema = z.strictObject({
@@ -95,16 +103,16 @@ const routingSchema = z.strictObject({
   strategy: z.enum(['simple-shuffle', 'least-busy', 'lowest-latency']).default('simple-shuffle'),
   retries: z.number().int().min(0).max(10).default(2),
   /** Whole-request timeout, including a stream's body. */
-  timeout: duration('600s'),
-  connect_timeout: duration('10s'),
+  timeout: duration.prefault('600s'),
+  connect_timeout: duration.prefault('10s'),
   /** Time until the upstream's response headers (and so the first byte) arrive. */
-  first_byte_timeout: duration('120s'),
+  first_byte_timeout: duration.prefault('120s'),
   backoff: z
-    .strictObject({ initial: duration('250ms'), max: duration('8s') })
-    .default({ initial: 250, max: 8000 } as never),
+    .strictObject({ initial: duration.prefault('250ms'), max: duration.prefault('8s') })
+    .prefault({}),
   cooldown: z
-    .strictObject({ failures: z.number().int().positive().default(3), for: duration('30s') })
-    .default({ failures: 3, for: 30_000 } as never),
+    .strictObject({ failures: z.number().int().positive().default(3), for: duration.prefault('30s') })
+    .prefault({}),
 });
 
 const loggingSchema = z.strictObject({
@@ -113,13 +121,15 @@ const loggingSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    server: serverSchema.default({} as never),
-    storage: storageSchema.default({} as never),
+    // prefault({}) runs the section's own schema on {}, so a missing section gets every nested default;
+    // .default({}) would hand back a bare {} with none of them.
+    server: serverSchema.prefault({}),
+    storage: storageSchema.prefault({}),
     secret: z.string().min(16, 'the secret must be at least 16 characters').optional(),
-    logging: loggingSchema.default({} as never),
+    logging: loggingSchema.prefault({}),
     providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'provider names use letters, digits, "-", "_" and "."'), providerSchema).default({}),
     models: z.array(modelSchema).default([]),
-    routing: routingSchema.default({} as never),
+    routing: routingSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const groups = new Set<string>();

@@ -1,0 +1,99 @@
+/**
+ * A running Gatehouse: config loaded and watched, store opened and migrated, usage writer started, HTTP server
+ * listening. `close()` is the graceful shutdown: stop accepting, finish in-flight requests, flush every queued
+ * usage record, then close the store and upstream pools.
+ */
+import { UsageAccounting } from '../accounting/usage-accounting.js';
+import { loadConfig } from '../config/load.js';
+import type { GatehouseConfig } from '../config/schema.js';
+import { watchConfig } from '../config/watch.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { GatewayMetrics } from '../observability/metrics.js';
+import { BatchWriter } from '../store/batch-writer.js';
+import { openStore } from '../store/database.js';
+import { insertUsageRecords, type UsageRecord } from '../store/usage-records.js';
+import { buildApp } from './app.js';
+import { Runtime } from './runtime.js';
+
+export interface GatewayOptions {
+  /** Path of the YAML config; watched for changes unless `watch` is false. */
+  configPath: string;
+  env?: NodeJS.ProcessEnv;
+  watch?: boolean;
+  /** Override the config's `server.listen` (tests use 127.0.0.1:0). */
+  listen?: string;
+  logger?: Logger;
+  /** Called with the new config after every successful reload. */
+  onReload?: (config: GatehouseConfig) => void;
+}
+
+export interface RunningGateway {
+  /** Base URL, e.g. http://127.0.0.1:4000 */
+  url: string;
+  config(): GatehouseConfig;
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const initial = await loadConfig(options.configPath, env);
+  const logger = options.logger ?? createLogger(initial.logging.level);
+  const store = await openStore(initial.storage.url, { logger });
+  const metrics = new GatewayMetrics();
+  const writer = new BatchWriter<UsageRecord>({
+    write: (batch) => insertUsageRecords(store.db, batch),
+    flushIntervalMs: initial.storage.flush_interval,
+    batchSize: initial.storage.batch_size,
+    onError: (error, batch) => {
+      metrics.usageWriteErrors.inc();
+      logger.error({ err: { message: (error as Error).message }, records: batch.length }, 'writing usage records failed; will retry');
+    },
+  });
+  let runtime = Runtime.create(initial, { observer: metrics });
+  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new UsageAccounting(writer, metrics, logger), logger });
+
+  const { host, port } = splitListen(options.listen ?? initial.server.listen);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `http://${host}:${port}`;
+
+  const applyConfig = (config: GatehouseConfig) => {
+    const previous = runtime;
+    runtime = Runtime.create(config, { previous, observer: metrics });
+    void previous.retire(runtime);
+    for (const key of ['listen', 'body_limit', 'trusted_proxies'] as const) {
+      if (JSON.stringify(config.server[key]) !== JSON.stringify(previous.config.server[key])) logger.warn({ key: `server.${key}` }, 'this setting changes only on restart');
+    }
+    if (config.storage.url !== previous.config.storage.url) logger.warn({ key: 'storage.url' }, 'this setting changes only on restart');
+    logger.info({ models: config.models.length, providers: Object.keys(config.providers).length }, 'configuration reloaded');
+    options.onReload?.(config);
+  };
+  const watcher = watchConfig(options.configPath, {
+    env,
+    onChange: applyConfig,
+    onError: (error) => logger.error({ err: { message: (error as Error).message } }, 'configuration reload refused; keeping the running configuration'),
+  });
+  if (options.watch === false) watcher.close();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    config: () => runtime.config,
+    reload: () => watcher.reload(),
+    close: () =>
+      (closing ??= (async () => {
+        watcher.close();
+        await app.close();
+        await writer.close();
+        await store.close();
+        await runtime.retire(undefined);
+        logger.flush();
+      })()),
+  };
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const index = listen.lastIndexOf(':');
+  return { host: listen.slice(0, index).replace(/^\[(.*)\]$/, '$1'), port: Number(listen.slice(index + 1)) };
+}

@@ -1,0 +1,143 @@
+/**
+ * The request path of every LLM call, one stage after another (DESIGN.md, "The request pipeline"):
+ *
+ *   authenticate → normalize → authorize → route (+ provider adapter) → respond → account
+ *
+ * Authentication runs in an onRequest hook, before the body is even read; the rest runs here. Limits and budgets
+ * slot in between authorize and route.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UsageAccounting } from '../accounting/usage-accounting.js';
+import { GatehouseError } from '../errors.js';
+import { ANONYMOUS, type Principal } from '../identity/principal.js';
+import { upstreamEndpoint } from '../llm/exchange.js';
+import { normalize } from '../llm/normalize.js';
+import { costOf } from '../llm/pricing.js';
+import { ZERO_USAGE, type Endpoint, type LlmRequest, type Usage } from '../llm/types.js';
+import { authorize } from '../policy/authorize.js';
+import type { Deployment } from '../router/types.js';
+import { attemptDeployment, type AttemptResult } from './upstream-call.js';
+import { renderError, toGatehouseError } from './error-response.js';
+import type { Runtime } from './runtime.js';
+import { pipeStream } from './stream-response.js';
+
+export interface PipelineDeps {
+  runtime(): Runtime;
+  accounting: UsageAccounting;
+}
+
+/** What the account stage needs, filled in as the request walks the stages. */
+interface Trace {
+  startedAt: number;
+  startedPerf: number;
+  request: LlmRequest | undefined;
+  deployment: Deployment | undefined;
+  attempts: number;
+  upstreamMs: number | undefined;
+}
+
+export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
+  return async function handleLlm(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const trace: Trace = { startedAt: Date.now(), startedPerf: performance.now(), request: undefined, deployment: undefined, attempts: 0, upstreamMs: undefined };
+    const principal = req.principal ?? ANONYMOUS;
+    try {
+      const runtime = deps.runtime();
+      const request = (trace.request = normalize(endpoint, req.body));
+      const decision = authorize(principal, request);
+      if (!decision.allow) throw principal.authenticated ? new GatehouseError('GH_ERR_POLICY_DENIED', decision.message) : new GatehouseError('GH_ERR_AUTH_MISSING');
+      if (!runtime.router.group(request.model)) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${request.model}" does not exist or you do not have access to it.`, { param: 'model' });
+
+      const client = clientAbort(reply);
+      const { routing } = runtime.config;
+      const dispatched = await runtime.router.dispatch(
+        request.model,
+        (deployment, attempt) => {
+          trace.attempts = attempt;
+          return attemptDeployment(deployment, { request, clientHeaders: req.headers, clientSignal: client.signal, totalTimeoutMs: routing.timeout, firstByteTimeoutMs: routing.first_byte_timeout });
+        },
+        { signal: client.signal, eligible: (deployment) => upstreamEndpoint(endpoint, deployment.provider) !== undefined },
+      );
+      trace.deployment = dispatched.deployment;
+      trace.attempts = dispatched.attempts;
+      trace.upstreamMs = dispatched.value.upstreamMs;
+      const outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf);
+      dispatched.release({ ok: outcome.ok });
+      client.dispose();
+      account(deps, req, trace, principal, outcome);
+    } catch (error) {
+      const failure = toGatehouseError(error);
+      if (failure.code === 'GH_ERR_INTERNAL') req.log.error({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, 'internal error');
+      else if (failure.detail) req.log.warn({ code: failure.code, detail: failure.detail }, 'request failed');
+      const rendered = renderError(failure, endpoint === 'messages' ? 'anthropic' : 'openai', req.id);
+      if (!reply.sent && !reply.raw.headersSent) reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+      if (trace.request) account(deps, req, trace, principal, { ok: false, status: failure.status, usage: ZERO_USAGE, costUsd: 0, firstByteOverheadMs: undefined, errorCode: failure.code });
+    }
+  };
+}
+
+interface Outcome {
+  ok: boolean;
+  status: number;
+  usage: Usage;
+  costUsd: number;
+  /** For streams: gateway time before the first byte reached the client, beyond the upstream's own. */
+  firstByteOverheadMs: number | undefined;
+  errorCode: string | undefined;
+}
+
+async function respond(req: FastifyRequest, reply: FastifyReply, result: AttemptResult, deployment: Deployment, signal: AbortSignal, requestStart: number): Promise<Outcome> {
+  if (result.kind === 'json') {
+    const costUsd = costOf(deployment, result.usage);
+    await reply.code(200).headers({ 'content-type': 'application/json', 'x-gatehouse-cost': costUsd.toFixed(8) }).send(result.body);
+    return { ok: true, status: 200, usage: result.usage, costUsd, firstByteOverheadMs: undefined, errorCode: undefined };
+  }
+  reply.hijack();
+  const pipeStart = performance.now();
+  try {
+    const stream = await pipeStream(reply.raw, result.body, result.exchange.createStreamTranslator(), {
+      dialect: req.routeOptions.url === '/v1/messages' ? 'anthropic' : 'openai',
+      signal,
+      headers: { 'x-request-id': req.id },
+    });
+    const costUsd = costOf(deployment, stream.usage);
+    const overhead = stream.firstWriteMs === undefined ? undefined : pipeStart - requestStart - result.upstreamMs;
+    const errorCode = stream.interruptedBy === 'timeout' ? 'GH_ERR_UPSTREAM_TIMEOUT' : stream.interruptedBy === 'upstream' ? 'GH_ERR_UPSTREAM_ERROR' : stream.interruptedBy === 'client' ? 'client_disconnected' : undefined;
+    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage: stream.usage, costUsd, firstByteOverheadMs: overhead, errorCode };
+  } finally {
+    result.deadline.clear();
+  }
+}
+
+function account(deps: PipelineDeps, req: FastifyRequest, trace: Trace, principal: Principal, outcome: Outcome): void {
+  const request = trace.request!;
+  const latencyMs = performance.now() - trace.startedPerf;
+  const overheadMs = outcome.firstByteOverheadMs ?? Math.max(0, latencyMs - (trace.upstreamMs ?? 0));
+  deps.accounting.record({
+    requestId: req.id,
+    startedAt: trace.startedAt,
+    endpoint: request.endpoint,
+    modelGroup: request.model,
+    deployment: trace.deployment,
+    stream: request.stream,
+    usage: outcome.usage,
+    costUsd: outcome.costUsd,
+    latencyMs,
+    upstreamLatencyMs: trace.upstreamMs,
+    overheadMs,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+    principal,
+    attempts: trace.attempts,
+  });
+}
+
+/** An AbortSignal that fires when the client closes the connection before the response is complete. */
+function clientAbort(reply: FastifyReply): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const res = reply.raw;
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+  };
+  res.on('close', onClose);
+  return { signal: controller.signal, dispose: () => res.off('close', onClose) };
+}

@@ -1,0 +1,62 @@
+/**
+ * Everything the request path needs that is derived from the config: providers, model groups and router,
+ * credentials, the model list. A reload builds a new Runtime and swaps it in atomically; in-flight requests keep
+ * the one they started with. Providers whose config is unchanged (and so their connection pools) and deployment
+ * health (cooldowns, latency) carry over.
+ */
+import type { GatehouseConfig } from '../config/schema.js';
+import { BootstrapKeys } from '../identity/bootstrap-keys.js';
+import { createAuthenticator, type Authenticator } from '../identity/authenticate.js';
+import { createProvider } from '../providers/index.js';
+import type { Provider } from '../providers/types.js';
+import { Router } from '../router/index.js';
+import type { Deployment, ModelGroup, RouterObserver } from '../router/types.js';
+
+export class Runtime {
+  private constructor(
+    readonly config: GatehouseConfig,
+    readonly providers: ReadonlyMap<string, Provider>,
+    readonly router: Router,
+    readonly authenticator: Authenticator,
+    /** When the config was loaded, as a Unix time: the `created` of every model in /v1/models. */
+    readonly loadedAt: number,
+  ) {}
+
+  static create(config: GatehouseConfig, options: { previous?: Runtime; observer?: RouterObserver } = {}): Runtime {
+    const providers = new Map<string, Provider>();
+    for (const [name, providerConfig] of Object.entries(config.providers)) {
+      const old = options.previous?.providers.get(name);
+      const reusable = old && JSON.stringify(old.config) === JSON.stringify(providerConfig) && options.previous?.config.routing.connect_timeout === config.routing.connect_timeout;
+      providers.set(name, reusable ? old : createProvider(name, providerConfig, { connectTimeoutMs: config.routing.connect_timeout }));
+    }
+    const groups = new Map<string, ModelGroup>();
+    for (const model of config.models) {
+      const deployments: Deployment[] = model.deployments.map((d) => ({
+        id: d.id ?? `${d.provider}/${d.model}`,
+        group: model.name,
+        provider: providers.get(d.provider)!, // the schema checks every deployment names a configured provider
+        model: d.model,
+        region: d.region,
+        weight: d.weight,
+        rpm: d.rpm,
+        tpm: d.tpm,
+        inputCostPerMtok: d.input_cost_per_mtok,
+        outputCostPerMtok: d.output_cost_per_mtok,
+        timeoutMs: d.timeout,
+      }));
+      groups.set(model.name, { name: model.name, description: model.description, tags: model.tags, deployments, fallbacks: model.fallbacks });
+    }
+    const router = new Router({ groups, routing: config.routing, ...(options.previous && { health: options.previous.router.health }), ...(options.observer && { observer: options.observer }) });
+    const authenticator = createAuthenticator(new BootstrapKeys(config.server.api_keys));
+    return new Runtime(config, providers, router, authenticator, Math.floor(Date.now() / 1000));
+  }
+
+  /** Close the providers the next runtime no longer uses; their pools finish in-flight requests first. */
+  async retire(next: Runtime | undefined): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const [name, provider] of this.providers) {
+      if (next?.providers.get(name) !== provider) closing.push(provider.close());
+    }
+    await Promise.allSettled(closing);
+  }
+}

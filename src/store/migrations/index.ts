@@ -1,0 +1,16 @@
+/**
+ * Every migration, in order. Registered explicitly (not discovered on disk) so the list survives bundling and a
+ * reader sees the whole history in one place. Names sort in application order; never rename or edit one that
+ * has shipped: add a new file instead.
+ */
+import type { Kysely } from 'kysely';
+import type { StoreDialect } from '../store-url.js';
+import * as usage from './0001-usage.js';
+
+export interface StoreMigration {
+  /** Gets the dialect because a few column types (auto-increment ids) cannot be spelled portably. */
+  up(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
+  down?(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
+}
+
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreMigration]> = [['0001-usage', usage]];
