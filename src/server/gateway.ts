@@ -9,7 +9,7 @@ import type { GatehouseConfig } from '../config/schema.js';
 import { watchConfig } from '../config/watch.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
-import { BatchWriter } from '../store/batch-writer.js';
+import { BatchDroppedError, BatchWriter } from '../store/batch-writer.js';
 import { openStore } from '../store/database.js';
 import { insertUsageRecords, type UsageRecord } from '../store/usage-records.js';
 import { buildApp } from './app.js';
@@ -47,7 +47,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     batchSize: initial.storage.batch_size,
     onError: (error, batch) => {
       metrics.usageWriteErrors.inc();
-      logger.error({ err: { message: (error as Error).message }, records: batch.length }, 'writing usage records failed; will retry');
+      if (error instanceof BatchDroppedError) logger.error({ reason: error.reason, records: error.count }, 'usage records lost');
+      else logger.error({ err: { message: (error as Error).message }, records: batch.length }, 'writing usage records failed; will retry');
     },
   });
   let runtime = Runtime.create(initial, { observer: metrics });
@@ -84,11 +85,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: () =>
       (closing ??= (async () => {
         watcher.close();
-        await app.close();
-        await writer.close();
-        await store.close();
-        await runtime.retire(undefined);
-        logger.flush();
+        try {
+          await app.close();
+          await writer.close();
+        } finally {
+          await store.close();
+          await runtime.retire(undefined);
+          logger.flush();
+        }
       })()),
   };
 }

@@ -9,7 +9,7 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Runs a trivial query; rejects when the database cannot answer (used by `/readyz`). */
   ping(): Promise<void>;
-  /** Closes the connection or pool. Flush any batched writer that writes here first. */
+  /** Closes the connection or pool; later calls return the same promise. Close writers that use it first. */
   close(): Promise<void>;
 }
 
@@ -31,13 +31,15 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     await db.destroy().catch(() => undefined);
     throw error;
   }
+  let closing: Promise<void> | undefined;
   return {
     db,
     dialect: location.dialect,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    // Idempotent: shutdown paths (SIGTERM, then SIGINT) may both call it, and pg rejects a second pool.end().
+    close: () => (closing ??= db.destroy()),
   };
 }
 

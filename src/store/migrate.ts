@@ -30,7 +30,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    throw new Error(`database migration ${failed ?? '(before any step)'} failed: ${describe(error)}`, { cause: error });
+    throw new Error(`database migration ${failed ?? '(before any step)'} failed: ${messageOf(error)}`, { cause: error });
   }
 }
 
@@ -46,6 +46,6 @@ async function currentSchema(db: Kysely<unknown>): Promise<string> {
   return schema;
 }
 
-function describe(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/database.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openStore, type OpenStoreOptions, type Store } from '../../src/store/database.js';
 import { parseStoreUrl } from '../../src/store/store-url.js';
 import { listUsageRecords, insertUsageRecords } from '../../src/store/usage-records.js';
 import { testDatabases, type OpenedTestDatabase } from './databases.js';
@@ -45,10 +45,10 @@ for (const database of testDatabases()) {
     const opened: OpenedTestDatabase[] = [];
     const stores: Store[] = [];
 
-    async function open(existing?: OpenedTestDatabase): Promise<{ store: Store; target: OpenedTestDatabase }> {
+    async function open(existing?: OpenedTestDatabase, options: OpenStoreOptions = {}): Promise<{ store: Store; target: OpenedTestDatabase }> {
       const target = existing ?? (await database.open());
       if (!existing) opened.push(target);
-      const store = await openStore(target.url);
+      const store = await openStore(target.url, options);
       stores.push(store);
       return { store, target };
     }
@@ -84,6 +84,21 @@ for (const database of testDatabases()) {
       expect((await listUsageRecords(second.db)).map((record) => record.requestId)).toEqual(['kept']);
     });
 
+    it.runIf(database.persistent)('fails to open, naming the migration, when a migration cannot apply', async () => {
+      const { store: first, target } = await open();
+      // Forget that 0001 ran, so reopening tries to create usage_records again.
+      await first.db.schema.dropTable('kysely_migration').execute();
+      await first.close();
+      stores.splice(stores.indexOf(first), 1);
+      await expect(openStore(target.url)).rejects.toThrow(/database migration 0001-usage failed/);
+    });
+
+    it('closes idempotently', async () => {
+      const { store } = await open();
+      await Promise.all([store.close(), store.close()]);
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+
     it.runIf(database.dialect === 'sqlite' && database.persistent)('puts a SQLite file in WAL mode with foreign keys and a busy timeout', async () => {
       const { store } = await open();
       const pragma = async (name: string) => {
@@ -111,6 +126,17 @@ for (const database of testDatabases()) {
       await insertUsageRecords(second.db, [usageRecord({ requestId: 'second' })]);
       expect(await listUsageRecords(first.db)).toEqual([]);
       expect(await listUsageRecords(second.db)).toHaveLength(1);
+    });
+
+    it.runIf(database.dialect === 'postgres')('logs and replaces a pooled connection the server cut', async () => {
+      const warn = vi.fn();
+      const { store } = await open(undefined, { logger: { warn } });
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db);
+      const { store: other } = await open();
+      await sql`select pg_terminate_backend(${rows[0]?.pid})`.execute(other.db);
+
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledWith({ err: expect.any(Error) }, expect.stringContaining('idle connection')));
+      await expect(store.ping()).resolves.toBeUndefined();
     });
   });
 }
