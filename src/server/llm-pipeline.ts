@@ -60,9 +60,13 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
       trace.deployment = dispatched.deployment;
       trace.attempts = dispatched.attempts;
       trace.upstreamMs = dispatched.value.upstreamMs;
-      const outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf);
-      dispatched.release({ ok: outcome.ok });
-      client.dispose();
+      let outcome: Outcome = { ok: false, status: 500, usage: ZERO_USAGE, costUsd: 0, firstByteOverheadMs: undefined, errorCode: 'GH_ERR_INTERNAL' };
+      try {
+        outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf);
+      } finally {
+        dispatched.release({ ok: outcome.ok });
+        client.dispose();
+      }
       account(deps, req, trace, principal, outcome);
     } catch (error) {
       const failure = toGatehouseError(error);
