@@ -12,9 +12,11 @@ import type { SseEvent } from './types.js';
 
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
-  private buffer = '';
-  /** Where to resume looking for `\n` in `buffer`: everything before it is known to hold none. */
-  private searchFrom = 0;
+  /**
+   * The start of a line whose end has not arrived yet, in the pieces it came in. Kept as a list so a long line
+   * (a large event in many small chunks) is joined once, not re-concatenated and re-searched at every chunk.
+   */
+  private pending: string[] = [];
   private eventName: string | undefined = undefined;
   private data = '';
   private hasData = false;
@@ -22,18 +24,26 @@ export class SseParser {
   push(chunk: Uint8Array | string): SseEvent[] {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const events: SseEvent[] = [];
-    if (text.length === 0) return events;
-    this.buffer = this.buffer.length === 0 ? text : this.buffer + text;
-    let start = 0;
-    let newline = this.buffer.indexOf('\n', this.searchFrom);
-    while (newline !== -1) {
-      const end = newline > start && this.buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-      this.line(this.buffer.slice(start, end), events);
-      start = newline + 1;
-      newline = this.buffer.indexOf('\n', start);
+    let newline = text.indexOf('\n');
+    if (newline === -1) {
+      if (text.length > 0) this.pending.push(text);
+      return events;
     }
-    this.buffer = start === 0 ? this.buffer : this.buffer.slice(start);
-    this.searchFrom = this.buffer.length;
+    let start = 0;
+    if (this.pending.length > 0) {
+      this.pending.push(text.slice(0, newline));
+      this.line(withoutCr(this.pending.join('')), events);
+      this.pending = [];
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    while (newline !== -1) {
+      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      this.line(text.slice(start, end), events);
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    if (start < text.length) this.pending.push(text.slice(start));
     return events;
   }
 
@@ -41,9 +51,8 @@ export class SseParser {
   end(): SseEvent[] {
     const events = this.push(this.decoder.decode());
     // A line left over ends in a bare CR or nothing; only a CR-terminated blank line completes the pending event.
-    if (this.buffer === '\r' && this.hasData) this.dispatch(events);
-    this.buffer = '';
-    this.searchFrom = 0;
+    if (this.pending.join('') === '\r' && this.hasData) this.dispatch(events);
+    this.pending = [];
     this.eventName = undefined;
     this.data = '';
     this.hasData = false;
@@ -75,6 +84,10 @@ export class SseParser {
     this.data = '';
     this.hasData = false;
   }
+}
+
+function withoutCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }
 
 /** One event as wire text: `event: x\ndata: y\n\n`, with one `data:` line per line of data. */

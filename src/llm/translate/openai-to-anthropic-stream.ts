@@ -10,7 +10,6 @@
  */
 import type { StreamTranslator } from '../stream.js';
 import { ZERO_USAGE, type JsonObject, type SseEvent, type Usage } from '../types.js';
-import { formatSse } from '../sse.js';
 import { anthropicMessageId, toolUseId } from './ids.js';
 import { numberAt, objectAt, objectsAt, parseObject, stringAt } from './json-read.js';
 import { anthropicStopReason } from './stop-reasons.js';
@@ -26,8 +25,9 @@ export function openaiToAnthropicStream(options: OpenaiToAnthropicStreamOptions)
   return new OpenaiToAnthropicStream(options);
 }
 
+/** One event frame. JSON text never holds a raw line break, so it always fits on one `data:` line. */
 function frame(type: string, payload: JsonObject): string {
-  return formatSse({ event: type, data: JSON.stringify(payload) });
+  return `event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
 class OpenaiToAnthropicStream implements StreamTranslator {
@@ -51,9 +51,10 @@ class OpenaiToAnthropicStream implements StreamTranslator {
     if (event.data === '[DONE]') return this.finish();
     const chunk = parseObject(event.data);
     if (!chunk) return '';
-    if (chunk.error !== undefined) {
+    const error = objectAt(chunk.error);
+    if (error) {
       this.closed = true;
-      return anthropicErrorFrame(upstreamErrorMessage(stringAt(objectAt(chunk.error)?.type)));
+      return anthropicErrorFrame(upstreamErrorMessage(stringAt(error.type)));
     }
     const usage = objectAt(chunk.usage);
     if (usage) this.reported = usageFromOpenai(usage);

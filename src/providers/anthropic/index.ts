@@ -35,7 +35,8 @@ export function createAnthropicProvider(name: string, config: ProviderConfig, op
     supports: (endpoint) => endpoint === 'messages',
     send(request: UpstreamRequest): Promise<UpstreamResponse> {
       if (request.endpoint !== 'messages') {
-        throw new GatehouseError('GH_ERR_ENDPOINT_UNSUPPORTED', undefined, { detail: `provider ${name} serves only the messages endpoint, not ${request.endpoint}` });
+        const detail = `provider ${name} serves only the messages endpoint, not ${request.endpoint}`;
+        return Promise.reject(new GatehouseError('GH_ERR_ENDPOINT_UNSUPPORTED', undefined, { detail }));
       }
       const headers = Object.keys(request.headers).length === 0 ? fixedHeaders : { ...fixedHeaders, ...lowerCased(request.headers), ...auth };
       return http.post('/messages', JSON.stringify(request.body), headers, request);

@@ -201,8 +201,8 @@ describe('anthropicToOpenaiChatRequest', () => {
     ['an image from an uploaded file', { max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }] }, 'messages[0].content[0].source'],
     ['a system role message', { max_tokens: 1, messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role'],
     ['a tool_result without tool_use_id', { max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages[0].content[0].tool_use_id'],
-  ] as const)('rejects %s with a 400 naming the field', (_name, body, param) => {
-    const error = rejection(body as JsonObject);
+  ] satisfies [string, JsonObject, string][])('rejects %s with a 400 naming the field', (_name, body, param) => {
+    const error = rejection(body);
     expect(error.code).toBe('GH_ERR_BAD_REQUEST');
     expect(error.param).toBe(param);
   });

@@ -272,8 +272,8 @@ describe('openaiChatToAnthropicRequest', () => {
     ['a tool message without tool_call_id', { messages: [{ role: 'tool', content: '1' }] }, 'messages[0].tool_call_id'],
     ['a non-function tool', { messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'custom', custom: { name: 'x' } }] }, 'tools[0]'],
     ['missing messages', {}, 'messages'],
-  ] as const)('rejects %s with a 400 naming the field', (_name, body, param) => {
-    const error = rejection(body as JsonObject);
+  ] satisfies [string, JsonObject, string][])('rejects %s with a 400 naming the field', (_name, body, param) => {
+    const error = rejection(body);
     expect(error.code).toBe('GH_ERR_BAD_REQUEST');
     expect(error.param).toBe(param);
   });
