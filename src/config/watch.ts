@@ -4,6 +4,10 @@
  *
  * The caller loads the configuration once at start (loadConfig) and then calls watchConfig; watching starts from
  * that moment. Every successful reload calls `onChange`, even if the content did not change.
+ *
+ * close() stops the automatic triggers (file events, SIGHUP) and discards the outcome of a reload in progress, so
+ * nothing is applied to a gateway that is shutting down. reload() keeps working after close(), for a caller that
+ * wants manual reloads only.
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -25,38 +29,38 @@ export interface ConfigWatcher {
    * the promise rejects only if onError itself throws.
    */
   reload(): Promise<void>;
-  /** Stops watching and listening for SIGHUP; a reload still running will not call onChange or onError. */
+  /** Stops watching and listening for SIGHUP; a reload already running will not call onChange or onError. */
   close(): void;
 }
 
 export function watchConfig(path: string, options: WatchConfigOptions): ConfigWatcher {
   const debounceMs = options.debounceMs ?? 100;
   let closed = false;
+  /** Bumped by close(): a reload that started under an older generation drops its outcome. */
+  let generation = 0;
   let timer: NodeJS.Timeout | undefined;
 
-  const reloadOnce = async (): Promise<void> => {
+  const reload = serialised(async () => {
+    const started = generation;
     let config: GatehouseConfig;
     try {
       config = await loadConfig(path, options.env ?? process.env);
     } catch (error) {
-      if (!closed) options.onError(error);
+      if (started === generation) options.onError(error);
       return;
     }
-    if (closed) return;
+    if (started !== generation) return;
     try {
       await options.onChange(config);
     } catch (error) {
       options.onError(error);
     }
-  };
-  const reload = serialised(async () => {
-    if (!closed) await reloadOnce();
   });
 
   const onSignal = (): void => void reload();
   const onFileEvent = (_event: string, filename: string | null): void => {
     // Some platforms do not report the name; then any event in the directory may be ours.
-    if (filename !== null && filename !== basename(path)) return;
+    if (closed || (filename !== null && filename !== basename(path))) return;
     clearTimeout(timer);
     timer = setTimeout(onSignal, debounceMs);
     timer.unref();
@@ -74,6 +78,7 @@ export function watchConfig(path: string, options: WatchConfigOptions): ConfigWa
     reload,
     close() {
       closed = true;
+      generation += 1;
       clearTimeout(timer);
       watcher.close();
       process.off('SIGHUP', onSignal);

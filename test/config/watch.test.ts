@@ -174,14 +174,28 @@ describe('watchConfig', () => {
 
   it('stops watching the file and SIGHUP on close', async () => {
     const before = process.listenerCount('SIGHUP');
-    const { close, reload } = start();
-    close();
+    start().close();
     expect(process.listenerCount('SIGHUP')).toBe(before);
     await writeFile(file, level('debug'));
     process.emit('SIGHUP', 'SIGHUP');
-    await reload();
     await sleep(DEBOUNCE_MS * 4);
     expect(recorder.changes).toEqual([]);
     expect(recorder.errors).toEqual([]);
+  });
+
+  it('drops the outcome of a reload that is running when closed', async () => {
+    const { reload, close } = start();
+    const running = reload();
+    close();
+    await running;
+    expect(recorder.changes).toEqual([]);
+  });
+
+  it('still reloads on demand after close, for manual-only use', async () => {
+    const { reload, close } = start();
+    close();
+    await writeFile(file, level('error'));
+    await reload();
+    expect(recorder.changes.map((config) => config.logging.level)).toEqual(['error']);
   });
 });
