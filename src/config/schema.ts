@@ -4,27 +4,8 @@
  * Durations and sizes are parsed here, once, so the hot path only ever sees numbers.
  */
 import { z } from 'zod';
-import { parseDuration, parseSize } from './units.js';
-
-// Fields with a default use .prefault(), not .default(): zod 4's .default() hands its value back as the *output*
-// without running the transform, so a default of '1s' would reach the hot path as a string instead of 1000.
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as "30s", "500ms" or "5m", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const size = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const bytes = parseSize(value);
-  if (bytes === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a size such as "10mb" or "512kb", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-  return bytes;
-});
+import { identitySchema, redisSchema } from './identity-schema.js';
+import { duration, size } from './schema-units.js';
 
 const listen = z
   .string()
@@ -130,6 +111,8 @@ export const configSchema = z
     providers: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'provider names use letters, digits, "-", "_" and "."'), providerSchema).default({}),
     models: z.array(modelSchema).default([]),
     routing: routingSchema.prefault({}),
+    redis: redisSchema.optional(),
+    identity: identitySchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const groups = new Set<string>();
@@ -152,6 +135,15 @@ export const configSchema = z
         if (fallback === model.name) ctx.addIssue({ code: 'custom', path: ['models', i, 'fallbacks', j], message: 'a model cannot fall back to itself' });
       });
     });
+    const headers = new Set<string>();
+    config.identity.bearer.forEach((issuer, i) => {
+      const header = (issuer.header ?? 'authorization').toLowerCase();
+      const key = `${issuer.issuer} ${header}`;
+      if (headers.has(key)) ctx.addIssue({ code: 'custom', path: ['identity', 'bearer', i], message: `issuer "${issuer.issuer}" is configured twice for the same header` });
+      headers.add(key);
+      if (['x-api-key', 'cookie'].includes(header) || header.startsWith('x-gatehouse-')) ctx.addIssue({ code: 'custom', path: ['identity', 'bearer', i, 'header'], message: `"${issuer.header}" cannot carry a bearer token` });
+    });
+    if (config.identity.oidc && !config.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'browser sign-in (identity.oidc) needs a secret of at least 16 characters to protect sessions' });
     for (const [name, provider] of Object.entries(config.providers)) {
       if (provider.type === 'azure' && !provider.base_url) ctx.addIssue({ code: 'custom', path: ['providers', name, 'base_url'], message: 'azure providers need base_url (https://NAME.openai.azure.com)' });
       if (provider.type === 'azure' && !provider.api_version) ctx.addIssue({ code: 'custom', path: ['providers', name, 'api_version'], message: 'azure providers need api_version, such as 2024-10-21' });
@@ -163,3 +155,4 @@ export type ProviderConfig = GatehouseConfig['providers'][string];
 export type ModelConfig = GatehouseConfig['models'][number];
 export type DeploymentConfig = ModelConfig['deployments'][number];
 export type RoutingConfig = GatehouseConfig['routing'];
+export type { BearerIssuerConfig, IdentityConfig, OidcConfig, RedisConfig } from './identity-schema.js';

@@ -18,5 +18,6 @@ export function parseSize(value: string | number): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
   if (!match) return undefined;
   const unit = (match[2] ?? 'b').toLowerCase();
-  return Math.round(Number(match[1]) * (SIZE_UNITS[unit] ?? 1));
+  const bytes = Math.round(Number(match[1]) * (SIZE_UNITS[unit] ?? 1));
+  return bytes > 0 ? bytes : undefined;
 }
