@@ -27,6 +27,7 @@ export class BootstrapKeys {
           claims: Object.freeze({}),
           keyId: id,
           team: undefined,
+          allowedModels: undefined,
           admin: true,
         } satisfies Principal),
       };

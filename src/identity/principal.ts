@@ -18,6 +18,8 @@ export interface Principal {
   /** The API key used, by its public id (never the secret). */
   keyId: string | undefined;
   team: string | undefined;
+  /** A key restricted to some model groups; undefined means no restriction from the credential itself. */
+  allowedModels: readonly string[] | undefined;
   admin: boolean;
 }
 
@@ -31,5 +33,6 @@ export const ANONYMOUS: Principal = Object.freeze({
   claims: Object.freeze({}),
   keyId: undefined,
   team: undefined,
+  allowedModels: undefined,
   admin: false,
 });

@@ -3,6 +3,7 @@
  * and authenticates API calls before their bodies are read.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { UsageAccounting } from '../accounting/usage-accounting.js';
 import { GatehouseError } from '../errors.js';
@@ -31,6 +32,19 @@ export interface AppDeps {
   logger: Logger;
 }
 
+/**
+ * Headers in the X-Gatehouse-* namespace are Gatehouse's to set (the identity assertion among them). A client
+ * could send them to spoof identity to an upstream or to a later stage, so they are dropped on arrival.
+ */
+function stripGatehouseHeaders(headers: Record<string, unknown>): void {
+  for (const name in headers) if (name.startsWith('x-gatehouse-')) delete headers[name];
+}
+
+/** Routes that act on behalf of a caller; health, metrics and the sign-in flow itself do not. */
+function needsPrincipal(url: string): boolean {
+  return url.startsWith('/v1/') || url.startsWith('/admin/') || url.startsWith('/.gatehouse/');
+}
+
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { server } = deps.runtime().config;
   const app = Fastify({
@@ -44,10 +58,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
   });
   app.decorateRequest('principal', undefined);
+  // Cookies are parsed only where a principal is needed (below), not on every request.
+  void app.register(fastifyCookie, { hook: false });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (req.url.startsWith('/v1/')) req.principal = deps.runtime().authenticator.authenticate(req.headers);
+    stripGatehouseHeaders(req.headers);
+    if (needsPrincipal(req.url)) {
+      const cookies = req.headers.cookie ? app.parseCookie(req.headers.cookie) : undefined;
+      req.principal = await deps.runtime().authenticator.authenticate({ headers: req.headers, cookies });
+    }
   });
 
   app.setErrorHandler((error, req, reply) => {

@@ -5,12 +5,27 @@
  * health (cooldowns, latency) carry over.
  */
 import type { GatehouseConfig } from '../config/schema.js';
+import { AdminRule } from '../identity/admins.js';
+import { createAuthenticator, type Authenticator, type KeyVerifier, type SessionVerifier, type TokenVerifier } from '../identity/authenticate.js';
 import { BootstrapKeys } from '../identity/bootstrap-keys.js';
-import { createAuthenticator, type Authenticator } from '../identity/authenticate.js';
 import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/types.js';
 import { Router } from '../router/index.js';
 import type { Deployment, ModelGroup, RouterObserver } from '../router/types.js';
+
+/** Identity services that live as long as the process (they hold the store), shared by every runtime. */
+export interface IdentityServices {
+  keys?: KeyVerifier;
+  sessions?: SessionVerifier;
+}
+
+export interface RuntimeOptions {
+  previous?: Runtime;
+  observer?: RouterObserver;
+  identity?: IdentityServices;
+  /** Builds the JWT verifier for a config's `identity.bearer` issuers. */
+  tokens?: (config: GatehouseConfig) => TokenVerifier | undefined;
+}
 
 export class Runtime {
   private constructor(
@@ -22,7 +37,7 @@ export class Runtime {
     readonly loadedAt: number,
   ) {}
 
-  static create(config: GatehouseConfig, options: { previous?: Runtime; observer?: RouterObserver } = {}): Runtime {
+  static create(config: GatehouseConfig, options: RuntimeOptions = {}): Runtime {
     const providers = new Map<string, Provider>();
     for (const [name, providerConfig] of Object.entries(config.providers)) {
       const old = options.previous?.providers.get(name);
@@ -47,7 +62,8 @@ export class Runtime {
       groups.set(model.name, { name: model.name, description: model.description, tags: model.tags, deployments, fallbacks: model.fallbacks });
     }
     const router = new Router({ groups, routing: config.routing, ...(options.previous && { health: options.previous.router.health }), ...(options.observer && { observer: options.observer }) });
-    const authenticator = createAuthenticator(new BootstrapKeys(config.server.api_keys));
+    const admins = new AdminRule(config.identity.admins);
+    const authenticator = createAuthenticator({ bootstrapKeys: new BootstrapKeys(config.server.api_keys), admins, ...options.identity, ...(options.tokens && { tokens: options.tokens(config) }) });
     return new Runtime(config, providers, router, authenticator, Math.floor(Date.now() / 1000));
   }
 

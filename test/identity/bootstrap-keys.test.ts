@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AdminRule } from '../../src/identity/admins.js';
 import { createAuthenticator } from '../../src/identity/authenticate.js';
 import { BootstrapKeys } from '../../src/identity/bootstrap-keys.js';
 import { presentedCredential } from '../../src/identity/credentials.js';
@@ -31,10 +32,11 @@ describe('credentials', () => {
     expect(presentedCredential({})).toBeUndefined();
   });
 
-  it('authenticates: anonymous without a credential, refused with a wrong one', () => {
-    const authenticator = createAuthenticator(new BootstrapKeys(['sk-right']));
-    expect(authenticator.authenticate({}).authenticated).toBe(false);
-    expect(authenticator.authenticate({ 'x-api-key': 'sk-right' }).authenticated).toBe(true);
-    expect(() => authenticator.authenticate({ authorization: 'Bearer sk-wrong' })).toThrow(expect.objectContaining({ code: 'GH_ERR_AUTH_INVALID' }));
+  it('authenticates: anonymous without a credential, refused with a wrong one', async () => {
+    const authenticator = createAuthenticator({ bootstrapKeys: new BootstrapKeys(['sk-right']), admins: new AdminRule({ groups: [], emails: [] }) });
+    const input = (headers: Record<string, string>) => ({ headers, cookies: undefined });
+    expect((await authenticator.authenticate(input({}))).authenticated).toBe(false);
+    expect((await authenticator.authenticate(input({ 'x-api-key': 'sk-right' }))).authenticated).toBe(true);
+    await expect(authenticator.authenticate(input({ authorization: 'Bearer sk-wrong' }))).rejects.toMatchObject({ code: 'GH_ERR_AUTH_INVALID' });
   });
 });

@@ -4,14 +4,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../../errors.js';
+import type { Principal } from '../../identity/principal.js';
+import { mayUseModel } from '../../policy/authorize.js';
 import type { ModelGroup } from '../../router/types.js';
 import type { Runtime } from '../runtime.js';
 
 export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime): void {
   app.get('/v1/models', async (req) => {
-    requireAuthenticated(req);
+    const principal = requireAuthenticated(req);
     const rt = runtime();
-    const groups = [...rt.router.groups()];
+    const groups = [...rt.router.groups()].filter((group) => mayUseModel(principal, group.name));
     if (isAnthropicClient(req)) {
       const data = groups.map((group) => anthropicModel(group, rt.loadedAt));
       return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
@@ -20,18 +22,19 @@ export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime
   });
 
   app.get<{ Params: { '*': string } }>('/v1/models/*', async (req) => {
-    requireAuthenticated(req);
+    const principal = requireAuthenticated(req);
     const rt = runtime();
     // Model names may contain slashes (e.g. "meta-llama/Llama-3-8B"), hence the wildcard.
     const id = req.params['*'];
     const group = rt.router.group(id);
-    if (!group) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
+    if (!group || !mayUseModel(principal, group.name)) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
     return isAnthropicClient(req) ? anthropicModel(group, rt.loadedAt) : openaiModel(group, rt.loadedAt);
   });
 }
 
-function requireAuthenticated(req: FastifyRequest): void {
+function requireAuthenticated(req: FastifyRequest): Principal {
   if (!req.principal?.authenticated) throw new GatehouseError('GH_ERR_AUTH_MISSING');
+  return req.principal;
 }
 
 function isAnthropicClient(req: FastifyRequest): boolean {
