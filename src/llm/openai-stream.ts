@@ -8,13 +8,17 @@ import type { JsonObject, SseEvent, Usage } from './types.js';
 import { usageFromOpenai } from './translate/index.js';
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+const USAGE_NULL = ',"usage":null';
 
 export function openaiPassthroughStream(options: { keepUsageChunk: boolean }): StreamTranslator {
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   return {
     push(event: SseEvent): string {
       const { data } = event;
-      if (!USAGE_OBJECT.test(data)) return `data: ${data}\n\n`;
+      if (!USAGE_OBJECT.test(data)) {
+        // Asking for usage makes OpenAI add `"usage":null` to every chunk; a client that did not ask never sees it.
+        return options.keepUsageChunk || !data.includes(USAGE_NULL) ? `data: ${data}\n\n` : `data: ${data.replace(USAGE_NULL, '')}\n\n`;
+      }
       let chunk: JsonObject;
       try {
         chunk = JSON.parse(data) as JsonObject;

@@ -33,3 +33,10 @@ describe('openaiPassthroughStream', () => {
     expect(translator.push({ data: '{"usage": {oops' })).toBe('data: {"usage": {oops\n\n');
   });
 });
+
+describe('openaiPassthroughStream: the usage field the client did not ask for', () => {
+  it('removes "usage":null from content chunks unless the client asked for usage', () => {
+    expect(openaiPassthroughStream({ keepUsageChunk: false }).push({ data: content })).toBe(`data: ${content.replace(',"usage":null', '')}\n\n`);
+    expect(openaiPassthroughStream({ keepUsageChunk: true }).push({ data: content })).toBe(`data: ${content}\n\n`);
+  });
+});
