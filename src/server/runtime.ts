@@ -7,6 +7,7 @@
 import type { GatehouseConfig } from '../config/schema.js';
 import { AdminRule } from '../identity/admins.js';
 import { createAuthenticator, type Authenticator, type KeyVerifier, type SessionVerifier, type TokenVerifier } from '../identity/authenticate.js';
+import { createTokenVerifier } from '../identity/bearer/index.js';
 import { BootstrapKeys } from '../identity/bootstrap-keys.js';
 import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/types.js';
@@ -23,8 +24,6 @@ export interface RuntimeOptions {
   previous?: Runtime;
   observer?: RouterObserver;
   identity?: IdentityServices;
-  /** Builds the JWT verifier for a config's `identity.bearer` issuers. */
-  tokens?: (config: GatehouseConfig) => TokenVerifier | undefined;
 }
 
 export class Runtime {
@@ -33,6 +32,8 @@ export class Runtime {
     readonly providers: ReadonlyMap<string, Provider>,
     readonly router: Router,
     readonly authenticator: Authenticator,
+    /** The JWT verifier for `identity.bearer`, kept across reloads that leave those issuers unchanged (its JWKS and token caches survive). */
+    readonly tokens: TokenVerifier | undefined,
     /** When the config was loaded, as a Unix time: the `created` of every model in /v1/models. */
     readonly loadedAt: number,
   ) {}
@@ -63,8 +64,9 @@ export class Runtime {
     }
     const router = new Router({ groups, routing: config.routing, ...(options.previous && { health: options.previous.router.health }), ...(options.observer && { observer: options.observer }) });
     const admins = new AdminRule(config.identity.admins);
-    const authenticator = createAuthenticator({ bootstrapKeys: new BootstrapKeys(config.server.api_keys), admins, ...options.identity, ...(options.tokens && { tokens: options.tokens(config) }) });
-    return new Runtime(config, providers, router, authenticator, Math.floor(Date.now() / 1000));
+    const tokens = tokenVerifierFor(config, options.previous);
+    const authenticator = createAuthenticator({ bootstrapKeys: new BootstrapKeys(config.server.api_keys), admins, ...options.identity, ...(tokens && { tokens }) });
+    return new Runtime(config, providers, router, authenticator, tokens, Math.floor(Date.now() / 1000));
   }
 
   /** Close the providers the next runtime no longer uses; their pools finish in-flight requests first. */
@@ -75,4 +77,12 @@ export class Runtime {
     }
     await Promise.allSettled(closing);
   }
+}
+
+function tokenVerifierFor(config: GatehouseConfig, previous: Runtime | undefined): TokenVerifier | undefined {
+  const { bearer, clock_tolerance, max_token_size } = config.identity;
+  if (bearer.length === 0) return undefined;
+  const settings = (c: GatehouseConfig) => JSON.stringify([c.identity.bearer, c.identity.clock_tolerance, c.identity.max_token_size]);
+  if (previous?.tokens && settings(previous.config) === settings(config)) return previous.tokens;
+  return createTokenVerifier(bearer, { clockToleranceMs: clock_tolerance, maxTokenSize: max_token_size });
 }
