@@ -13,6 +13,7 @@ const REDACT = [
   'headers.authorization',
   'headers["x-api-key"]',
   'headers["api-key"]',
+  'headers["x-gatehouse-jwt-assertion"]',
   'api_key',
   '*.api_key',
   'secret',

@@ -41,6 +41,8 @@ export interface Provider {
   /** The wire dialect this provider speaks natively. */
   readonly dialect: Dialect;
   readonly config: ProviderConfig;
+  /** The upstream host (`api.openai.com`, `127.0.0.1:9000`): the `aud` of the identity assertion it receives. */
+  readonly audience: string;
   /** Which provider-side endpoints this provider serves. */
   supports(endpoint: Endpoint): boolean;
   send(request: UpstreamRequest): Promise<UpstreamResponse>;

@@ -9,6 +9,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UsageAccounting } from '../accounting/usage-accounting.js';
 import { GatehouseError } from '../errors.js';
+import type { AssertionSigner } from '../identity/assertion/index.js';
 import { ANONYMOUS, type Principal } from '../identity/principal.js';
 import { upstreamEndpoint } from '../llm/exchange.js';
 import { normalize } from '../llm/normalize.js';
@@ -24,6 +25,8 @@ import { pipeStream } from './stream-response.js';
 export interface PipelineDeps {
   runtime(): Runtime;
   accounting: UsageAccounting;
+  /** Signs the identity assertion for providers with `pass_identity`; returns undefined while its key is loading. */
+  assertions?: () => AssertionSigner | undefined;
 }
 
 /** What the account stage needs, filled in as the request walks the stages. */
@@ -49,11 +52,12 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
 
       const client = clientAbort(reply);
       const { routing } = runtime.config;
+      const assertion = identityAssertion(deps, principal);
       const dispatched = await runtime.router.dispatch(
         request.model,
         (deployment, attempt) => {
           trace.attempts = attempt;
-          return attemptDeployment(deployment, { request, clientHeaders: req.headers, clientSignal: client.signal, totalTimeoutMs: routing.timeout, firstByteTimeoutMs: routing.first_byte_timeout });
+          return attemptDeployment(deployment, { request, clientHeaders: req.headers, clientSignal: client.signal, totalTimeoutMs: routing.timeout, firstByteTimeoutMs: routing.first_byte_timeout, assertion });
         },
         { signal: client.signal, eligible: (deployment) => upstreamEndpoint(endpoint, deployment.provider) !== undefined },
       );
@@ -133,6 +137,17 @@ function account(deps: PipelineDeps, req: FastifyRequest, trace: Trace, principa
     principal,
     attempts: trace.attempts,
   });
+}
+
+/** The caller's signed identity, for providers with `pass_identity`. Anonymous callers have none to assert. */
+function identityAssertion(deps: PipelineDeps, principal: Principal): ((audience: string) => Promise<string>) | undefined {
+  const signers = deps.assertions;
+  if (signers === undefined || !principal.authenticated) return undefined;
+  return (audience) => {
+    const signer = signers();
+    if (signer === undefined) throw new GatehouseError('GH_ERR_NOT_READY', 'The gateway is not ready: its identity assertion key is still loading.');
+    return signer.assertionFor(principal, audience);
+  };
 }
 
 /** An AbortSignal that fires when the client closes the connection before the response is complete. */

@@ -4,10 +4,11 @@
  * as soon as the upstream's headers say 2xx: from then on it belongs to the client and is never retried.
  */
 import { GatehouseError } from '../errors.js';
+import { ASSERTION_HEADER } from '../identity/assertion/header.js';
 import { planExchange, type Exchange } from '../llm/exchange.js';
 import type { LlmRequest, Usage } from '../llm/types.js';
 import { checkUpstreamStatus } from '../providers/status.js';
-import type { UpstreamBody } from '../providers/types.js';
+import type { Provider, UpstreamBody } from '../providers/types.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { Deployment } from '../router/types.js';
 
@@ -22,6 +23,8 @@ export interface AttemptOptions {
   clientSignal: AbortSignal;
   totalTimeoutMs: number;
   firstByteTimeoutMs: number;
+  /** The caller's signed identity for an audience (the upstream host); only providers with `pass_identity` get it. */
+  assertion?: (audience: string) => Promise<string>;
 }
 
 /** A per-attempt abort signal that fires on client disconnect or when the attempt's total time runs out. */
@@ -50,6 +53,9 @@ export class Deadline {
 export async function attemptDeployment(deployment: Deployment, options: AttemptOptions): Promise<AttemptResult> {
   const { request, clientSignal } = options;
   const exchange = planExchange(request, deployment.provider, deployment.model, options.clientHeaders);
+  // Only a provider with `pass_identity` receives identity; the others skip even the await.
+  const { provider } = deployment;
+  const headers = provider.config.pass_identity && options.assertion ? await withAssertion(exchange.forwardHeaders, provider, options.assertion) : exchange.forwardHeaders;
   const deadline = new Deadline(clientSignal, deployment.timeoutMs ?? options.totalTimeoutMs);
   const startedAt = performance.now();
   try {
@@ -58,7 +64,7 @@ export async function attemptDeployment(deployment: Deployment, options: Attempt
       model: deployment.model,
       body: exchange.upstreamBody,
       stream: request.stream,
-      headers: exchange.forwardHeaders,
+      headers,
       signal: deadline.signal,
       firstByteTimeoutMs: options.firstByteTimeoutMs,
     });
@@ -72,6 +78,10 @@ export async function attemptDeployment(deployment: Deployment, options: Attempt
     deadline.clear();
     throw deadline.signal.aborted && deadline.signal.reason instanceof UpstreamFailure ? deadline.signal.reason : error;
   }
+}
+
+async function withAssertion(headers: Record<string, string>, provider: Provider, assertion: (audience: string) => Promise<string>): Promise<Record<string, string>> {
+  return { ...headers, [ASSERTION_HEADER]: await assertion(provider.audience) };
 }
 
 async function readBody(body: UpstreamBody, signal: AbortSignal): Promise<string> {

@@ -8,6 +8,7 @@ const provider: Provider = {
   type: 'mock',
   dialect: 'openai',
   config: { type: 'mock', headers: {}, pass_identity: false, latency: 0, chunk_delay: 0, max_connections: 1 },
+  audience: 'fake',
   supports: () => true,
   send: () => Promise.reject(new Error('the router never calls providers itself')),
   close: () => Promise.resolve(),

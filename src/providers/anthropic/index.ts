@@ -32,6 +32,7 @@ export function createAnthropicProvider(name: string, config: ProviderConfig, op
     type: config.type,
     dialect: 'anthropic',
     config,
+    audience: http.host,
     supports: (endpoint) => endpoint === 'messages',
     send(request: UpstreamRequest): Promise<UpstreamResponse> {
       if (request.endpoint !== 'messages') {

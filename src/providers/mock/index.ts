@@ -18,6 +18,7 @@ export function createMockProvider(name: string, config: ProviderConfig): Provid
     type: 'mock',
     dialect: 'openai',
     config,
+    audience: 'mock',
     supports: (endpoint) => MOCK_ENDPOINTS.has(endpoint),
     async send(request: UpstreamRequest): Promise<UpstreamResponse> {
       if (config.latency > 0) await sleep(config.latency, undefined, { signal: request.signal });

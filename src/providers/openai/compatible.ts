@@ -38,6 +38,7 @@ export function createCompatibleProvider(name: string, config: ProviderConfig, o
     type: flavour.type,
     dialect: 'openai',
     config,
+    audience: http.host,
     supports: (endpoint) => OPENAI_ENDPOINTS.has(endpoint),
     send(request: UpstreamRequest): Promise<UpstreamResponse> {
       if (request.endpoint === 'messages') throw new Error(`${flavour.type} providers do not serve the messages endpoint`);
