@@ -4,7 +4,9 @@
  * Durations and sizes are parsed here, once, so the hot path only ever sees numbers.
  */
 import { z } from 'zod';
+import { auditSchema } from './audit-schema.js';
 import { identitySchema, redisSchema } from './identity-schema.js';
+import { policiesSchema } from './policy-schema.js';
 import { duration, size } from './schema-units.js';
 
 const listen = z
@@ -113,6 +115,9 @@ export const configSchema = z
     routing: routingSchema.prefault({}),
     redis: redisSchema.optional(),
     identity: identitySchema.prefault({}),
+    /** Absent: the built-in rule (any authenticated principal may use any model); `[]` denies everything. */
+    policies: policiesSchema.optional(),
+    audit: auditSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const groups = new Set<string>();

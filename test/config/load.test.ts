@@ -138,8 +138,8 @@ describe('parseConfig: errors name the path', () => {
   it('rejects the sections the schema does not have yet as unknown top-level keys', () => {
     const text = 'identity: { admins: { groups: [a] } }\npolicies: []\nredis: { url: "redis://127.0.0.1:6379" }\nlimits: { on_redis_error: open }\n';
     const issues = issuesOf(text);
-    expect(issues.map((issue) => issue.path)).toEqual(['policies', 'limits']);
-    expect(issues[0]?.message).toBe('unknown top-level key; allowed keys: server, storage, secret, logging, providers, models, routing, redis, identity');
+    expect(issues.map((issue) => issue.path)).toEqual(['limits']);
+    expect(issues[0]?.message).toMatch(/^unknown top-level key; allowed keys: server, storage, secret, logging, providers, models, routing, /);
   });
 
   it('names an unknown key at several depths, with the keys allowed there', () => {
