@@ -1,27 +1,40 @@
 /**
- * The authorize stage. Until a config carries `policies`, Gatehouse applies its one built-in rule (DESIGN.md,
- * "Policy language"): any authenticated principal may use any model. A key restricted to some models (its
- * `allowed_models`) narrows that further, whatever policy says. The policy language plugs in here.
+ * The authorize stage: the compiled policy (or, without a `policies` key, the built-in rule "any authenticated
+ * principal may use any model") evaluated over the caller, the HTTP request and the LLM request. A key restricted
+ * to some models (its `allowed_models`) narrows that further, whatever policy says.
  */
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../identity/principal.js';
 import type { LlmRequest } from '../llm/types.js';
+import type { CompiledPolicy } from './compile.js';
 import type { Decision } from './decision.js';
+import { evaluate } from './evaluate.js';
+import { llmFacts, type LlmFacts, type RequestFacts } from './input.js';
+import { NO_OBLIGATIONS } from './obligations.js';
 
-export const DEFAULT_RULE = 'any authenticated principal may use any model';
 const KEY_RULE = "the key's allowed models";
 
-const ALLOW: Decision = Object.freeze({ allow: true, matchedRules: Object.freeze([DEFAULT_RULE]), message: undefined });
-const DENY: Decision = Object.freeze({ allow: false, matchedRules: Object.freeze([]), message: 'Authentication required.' });
-
-export function authorize(principal: Principal, request: LlmRequest): Decision {
-  if (!principal.authenticated) return DENY;
-  if (!mayUseModel(principal, request.model)) {
-    return { allow: false, matchedRules: [KEY_RULE], message: `This key may not use the model "${request.model}".` };
+export function authorize(policy: CompiledPolicy, principal: Principal, request: RequestFacts, llm: LlmRequest, modelTags: readonly string[]): Decision {
+  if (!mayUseModel(principal, llm.model)) {
+    return { allow: false, matchedRules: [KEY_RULE], message: `This key may not use the model "${llm.model}".`, obligations: NO_OBLIGATIONS };
   }
-  return ALLOW;
+  return evaluate(policy, { principal, request, llm: llmFacts(llm, modelTags) });
 }
 
-/** Whether the credential itself allows this model group (for /v1/models and the authorize stage). */
+/** Whether policy lets this caller see a model group at all (for /v1/models): evaluated as a plain chat call. */
+export function mayList(policy: CompiledPolicy, principal: Principal, request: RequestFacts, model: string, modelTags: readonly string[]): boolean {
+  if (!mayUseModel(principal, model)) return false;
+  const llm: LlmFacts = { model, modelTags, endpoint: 'chat', stream: false, hasTools: false, maxTokens: undefined, inputTokens: () => 0 };
+  return evaluate(policy, { principal, request, llm }).allow;
+}
+
+/** Whether the credential itself allows this model group. */
 export function mayUseModel(principal: Principal, model: string): boolean {
   return principal.allowedModels === undefined || principal.allowedModels.includes(model);
+}
+
+/** The HTTP facts policy reads, taken once per request. */
+export function requestFacts(req: FastifyRequest): RequestFacts {
+  const query = req.url.indexOf('?');
+  return { method: req.method, path: query === -1 ? req.url : req.url.slice(0, query), sourceIp: req.ip, headers: req.headers, now: new Date() };
 }

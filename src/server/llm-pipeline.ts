@@ -15,8 +15,11 @@ import { upstreamEndpoint } from '../llm/exchange.js';
 import { normalize } from '../llm/normalize.js';
 import { costOf } from '../llm/pricing.js';
 import { ZERO_USAGE, type Endpoint, type LlmRequest, type Usage } from '../llm/types.js';
-import { authorize } from '../policy/authorize.js';
-import type { Deployment } from '../router/types.js';
+import { authorize, requestFacts } from '../policy/authorize.js';
+import type { Decision } from '../policy/decision.js';
+import { routeAllows, type RouteConstraint } from '../policy/obligations.js';
+import type { Deployment, ModelGroup } from '../router/types.js';
+import type { Router } from '../router/index.js';
 import { attemptDeployment, type AttemptResult } from './upstream-call.js';
 import { renderError, toGatehouseError } from './error-response.js';
 import type { Runtime } from './runtime.js';
@@ -46,9 +49,12 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
     try {
       const runtime = deps.runtime();
       const request = (trace.request = normalize(endpoint, req.body));
-      const decision = authorize(principal, request);
+      const group = runtime.router.group(request.model);
+      const decision = authorize(runtime.policy, principal, requestFacts(req), request, group?.tags ?? NO_TAGS);
       if (!decision.allow) throw principal.authenticated ? new GatehouseError('GH_ERR_POLICY_DENIED', decision.message) : new GatehouseError('GH_ERR_AUTH_MISSING');
-      if (!runtime.router.group(request.model)) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${request.model}" does not exist or you do not have access to it.`, { param: 'model' });
+      if (!group) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${request.model}" does not exist or you do not have access to it.`, { param: 'model' });
+      const eligible = eligibility(endpoint, decision);
+      if (!anyAllowed(runtime.router, group, decision)) throw new GatehouseError('GH_ERR_POLICY_DENIED', `No deployment of the model "${request.model}" is allowed for you.`);
 
       const client = clientAbort(reply);
       const { routing } = runtime.config;
@@ -59,7 +65,7 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
           trace.attempts = attempt;
           return attemptDeployment(deployment, { request, clientHeaders: req.headers, clientSignal: client.signal, totalTimeoutMs: routing.timeout, firstByteTimeoutMs: routing.first_byte_timeout, assertion });
         },
-        { signal: client.signal, eligible: (deployment) => upstreamEndpoint(endpoint, deployment.provider) !== undefined },
+        { signal: client.signal, eligible },
       );
       trace.deployment = dispatched.deployment;
       trace.attempts = dispatched.attempts;
@@ -81,6 +87,23 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
       if (trace.request) account(deps, req, trace, principal, { ok: false, status: failure.status, usage: ZERO_USAGE, costUsd: 0, firstByteOverheadMs: undefined, errorCode: failure.code });
     }
   };
+}
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** Deployments a request may use: the provider serves the endpoint, and policy's route obligations allow it. */
+function eligibility(endpoint: Endpoint, decision: Decision): (deployment: Deployment) => boolean {
+  const route = decision.obligations?.route;
+  if (!route || (route.regions === undefined && route.providers === undefined)) return (d) => upstreamEndpoint(endpoint, d.provider) !== undefined;
+  return (d) => upstreamEndpoint(endpoint, d.provider) !== undefined && routeAllows(route, d.provider.name, d.region);
+}
+
+/** Whether route obligations leave any deployment of the group, or of its fallbacks, to the caller. */
+function anyAllowed(router: Router, group: ModelGroup, decision: Decision): boolean {
+  const route: RouteConstraint | undefined = decision.obligations?.route;
+  if (!route || (route.regions === undefined && route.providers === undefined)) return true;
+  const groups = [group, ...group.fallbacks.map((name) => router.group(name))];
+  return groups.some((g) => g?.deployments.some((d) => routeAllows(route, d.provider.name, d.region)));
 }
 
 interface Outcome {

@@ -9,6 +9,7 @@ import { AdminRule } from '../identity/admins.js';
 import { createAuthenticator, type Authenticator, type KeyVerifier, type SessionVerifier, type TokenVerifier } from '../identity/authenticate.js';
 import { createTokenVerifier } from '../identity/bearer/index.js';
 import { BootstrapKeys } from '../identity/bootstrap-keys.js';
+import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
 import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/types.js';
 import { Router } from '../router/index.js';
@@ -34,6 +35,8 @@ export class Runtime {
     readonly authenticator: Authenticator,
     /** The JWT verifier for `identity.bearer`, kept across reloads that leave those issuers unchanged (its JWKS and token caches survive). */
     readonly tokens: TokenVerifier | undefined,
+    /** The access policy, compiled once per load (the loader already refused an invalid one). */
+    readonly policy: CompiledPolicy,
     /** When the config was loaded, as a Unix time: the `created` of every model in /v1/models. */
     readonly loadedAt: number,
   ) {}
@@ -66,7 +69,7 @@ export class Runtime {
     const admins = new AdminRule(config.identity.admins);
     const tokens = tokenVerifierFor(config, options.previous);
     const authenticator = createAuthenticator({ bootstrapKeys: new BootstrapKeys(config.server.api_keys), admins, ...options.identity, ...(tokens && { tokens }) });
-    return new Runtime(config, providers, router, authenticator, tokens, Math.floor(Date.now() / 1000));
+    return new Runtime(config, providers, router, authenticator, tokens, compilePolicy(config.policies), Math.floor(Date.now() / 1000));
   }
 
   /** Close the providers the next runtime no longer uses; their pools finish in-flight requests first. */

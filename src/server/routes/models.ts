@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../../errors.js';
 import type { Principal } from '../../identity/principal.js';
-import { mayUseModel } from '../../policy/authorize.js';
+import { mayList, requestFacts } from '../../policy/authorize.js';
 import type { ModelGroup } from '../../router/types.js';
 import type { Runtime } from '../runtime.js';
 
@@ -13,7 +13,8 @@ export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime
   app.get('/v1/models', async (req) => {
     const principal = requireAuthenticated(req);
     const rt = runtime();
-    const groups = [...rt.router.groups()].filter((group) => mayUseModel(principal, group.name));
+    const facts = requestFacts(req);
+    const groups = [...rt.router.groups()].filter((group) => mayList(rt.policy, principal, facts, group.name, group.tags));
     if (isAnthropicClient(req)) {
       const data = groups.map((group) => anthropicModel(group, rt.loadedAt));
       return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
@@ -27,7 +28,7 @@ export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime
     // Model names may contain slashes (e.g. "meta-llama/Llama-3-8B"), hence the wildcard.
     const id = req.params['*'];
     const group = rt.router.group(id);
-    if (!group || !mayUseModel(principal, group.name)) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
+    if (!group || !mayList(rt.policy, principal, requestFacts(req), group.name, group.tags)) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
     return isAnthropicClient(req) ? anthropicModel(group, rt.loadedAt) : openaiModel(group, rt.loadedAt);
   });
 }
