@@ -3,10 +3,18 @@
  *   gatehouse start [--config FILE]       run the gateway
  *   gatehouse demo                        run a self-contained demo (mock models, SQLite, a printed API key)
  *   gatehouse config check FILE           validate a config file and exit
+ *   gatehouse keys create|list|revoke     manage virtual API keys through the admin API
+ *   gatehouse audit verify|export         check the audit log's hash chain, export it as JSON Lines
+ *   gatehouse policy test                 show what policy decides for a caller and a model, and why
+ *   gatehouse login URL [--no-browser]    sign in through the browser and print a personal key to export
  */
 import { Command } from 'commander';
+import { auditCommand } from './audit.js';
 import { runConfigCheck } from './config-check.js';
 import { runDemo } from './demo.js';
+import { keysCommand } from './keys.js';
+import { runLogin } from './login.js';
+import { policyCommand } from './policy.js';
 import { runStart } from './start.js';
 
 const program = new Command()
@@ -33,5 +41,16 @@ program
   .description('validate a configuration file (environment variables are interpolated)')
   .argument('<file>', 'configuration file')
   .action((file: string) => runConfigCheck(file));
+
+program
+  .command('login')
+  .description('sign in through your browser and print a personal API key ready to export')
+  .argument('<gateway>', 'the gateway URL, e.g. https://llm.example.com')
+  .option('--no-browser', 'only print the sign-in URL; do not open a browser')
+  .action((gateway: string, options: { browser: boolean }) => runLogin(gateway, options));
+
+program.addCommand(keysCommand());
+program.addCommand(auditCommand());
+program.addCommand(policyCommand());
 
 await program.parseAsync(process.argv);

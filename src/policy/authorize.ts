@@ -11,6 +11,8 @@ import type { Decision } from './decision.js';
 import { evaluate } from './evaluate.js';
 import { llmFacts, type LlmFacts, type RequestFacts } from './input.js';
 import { NO_OBLIGATIONS } from './obligations.js';
+import { anyDeploymentAllowed } from './routable.js';
+import type { ModelGroup } from '../router/types.js';
 
 const KEY_RULE = "the key's allowed models";
 
@@ -21,11 +23,15 @@ export function authorize(policy: CompiledPolicy, principal: Principal, request:
   return evaluate(policy, { principal, request, llm: llmFacts(llm, modelTags) });
 }
 
-/** Whether policy lets this caller see a model group at all (for /v1/models): evaluated as a plain chat call. */
-export function mayList(policy: CompiledPolicy, principal: Principal, request: RequestFacts, model: string, modelTags: readonly string[]): boolean {
-  if (!mayUseModel(principal, model)) return false;
-  const llm: LlmFacts = { model, modelTags, endpoint: 'chat', stream: false, hasTools: false, maxTokens: undefined, inputTokens: () => 0 };
-  return evaluate(policy, { principal, request, llm }).allow;
+/**
+ * Whether /v1/models lists a model group to this caller: policy allows a plain chat call to it, and its route
+ * obligations leave the caller some deployment of it.
+ */
+export function mayList(policy: CompiledPolicy, principal: Principal, request: RequestFacts, group: ModelGroup, groupNamed: (name: string) => ModelGroup | undefined): boolean {
+  if (!mayUseModel(principal, group.name)) return false;
+  const llm: LlmFacts = { model: group.name, modelTags: group.tags, endpoint: 'chat', stream: false, hasTools: false, maxTokens: undefined, inputTokens: () => 0 };
+  const decision = evaluate(policy, { principal, request, llm });
+  return decision.allow && anyDeploymentAllowed(decision.obligations.route, group, groupNamed);
 }
 
 /** Whether the credential itself allows this model group. */

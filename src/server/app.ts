@@ -5,9 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { UsageAccounting } from '../accounting/usage-accounting.js';
+import type { RequestAccounting } from '../accounting/request-accounting.js';
+import { registerAdminRoutes } from '../admin/index.js';
 import { GatehouseError } from '../errors.js';
-import type { Principal } from '../identity/principal.js';
+import { registerAssertionRoutes, type AssertionSigner } from '../identity/assertion/index.js';
+import type { VirtualKeys } from '../identity/keys/index.js';
+import type { BrowserSignIn } from '../identity/oidc/browser-sign-in.js';
+import { ANONYMOUS, type Principal } from '../identity/principal.js';
+import { registerPersonalKeyRoutes } from '../identity/routes/personal-keys.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Store } from '../store/database.js';
@@ -20,6 +25,8 @@ import type { Runtime } from './runtime.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Set once the request's usage and audit records are written, so the generic audit hook skips it. */
+    accounted: boolean;
   }
 }
 
@@ -28,8 +35,14 @@ export interface AppDeps {
   runtime(): Runtime;
   store: Store;
   metrics: GatewayMetrics;
-  accounting: UsageAccounting;
+  accounting: RequestAccounting;
   logger: Logger;
+  /** Virtual and personal API keys (admin API, personal keys); their routes answer 503 without them. */
+  keys?: () => VirtualKeys | undefined;
+  /** Signs the identity assertion sent upstream; undefined while its key is loading. */
+  assertions?: () => AssertionSigner | undefined;
+  /** Browser sign-in, sessions and `gatehouse login` (when identity.oidc is configured). */
+  signIn?: BrowserSignIn | undefined;
 }
 
 /**
@@ -40,7 +53,7 @@ function stripGatehouseHeaders(headers: Record<string, unknown>): void {
   for (const name in headers) if (name.startsWith('x-gatehouse-')) delete headers[name];
 }
 
-/** Routes that act on behalf of a caller; health, metrics and the sign-in flow itself do not. */
+/** Routes that act on behalf of a caller, and so are authenticated and audited; health and metrics are not. */
 function needsPrincipal(url: string): boolean {
   return url.startsWith('/v1/') || url.startsWith('/admin/') || url.startsWith('/.gatehouse/');
 }
@@ -58,6 +71,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
   });
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('accounted', false);
   // Cookies are parsed only where a principal is needed (below), not on every request.
   void app.register(fastifyCookie, { hook: false });
 
@@ -68,6 +82,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const cookies = req.headers.cookie ? app.parseCookie(req.headers.cookie) : undefined;
       req.principal = await deps.runtime().authenticator.authenticate({ headers: req.headers, cookies });
     }
+  });
+
+  // Model calls are audited by the pipeline, with their decision and usage; every other API request (and a model
+  // call refused before the pipeline ran, such as a bad credential or unreadable JSON) is audited here.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.accounted || !needsPrincipal(req.url)) return;
+    const query = req.url.indexOf('?');
+    deps.accounting.recordHttp({
+      requestId: req.id,
+      startedAt: Date.now() - reply.elapsedTime,
+      principal: req.principal ?? ANONYMOUS,
+      sourceIp: req.ip,
+      userAgent: req.headers['user-agent'],
+      method: req.method,
+      path: query === -1 ? req.url : req.url.slice(0, query),
+      status: reply.statusCode,
+      latencyMs: reply.elapsedTime,
+      errorCode: reply.getHeader('x-gatehouse-error') as string | undefined,
+    });
   });
 
   app.setErrorHandler((error, req, reply) => {
@@ -85,6 +118,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps.store, deps.metrics);
   registerModelRoutes(app, deps.runtime);
-  registerLlmRoutes(app, { runtime: deps.runtime, accounting: deps.accounting });
+  const keys = deps.keys ?? (() => undefined);
+  registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db });
+  registerPersonalKeyRoutes(app, { keys });
+  deps.signIn?.register(app, keys);
+  registerLlmRoutes(app, { runtime: deps.runtime, accounting: deps.accounting, assertions: deps.assertions });
+  if (deps.assertions) registerAssertionRoutes(app, deps.assertions);
   return app;
 }

@@ -1,19 +1,20 @@
 /**
- * A running Gatehouse: config loaded and watched, store opened and migrated, usage writer started, HTTP server
+ * A running Gatehouse: config loaded and watched, store opened and migrated, writers started, HTTP server
  * listening. `close()` is the graceful shutdown: stop accepting, finish in-flight requests, flush every queued
- * usage record, then close the store and upstream pools.
+ * usage and audit record, then close the store and upstream pools.
  */
-import { UsageAccounting } from '../accounting/usage-accounting.js';
 import { loadConfig } from '../config/load.js';
 import type { GatehouseConfig } from '../config/schema.js';
 import { watchConfig } from '../config/watch.js';
+import { AdminRule } from '../identity/admins.js';
+import { loadAssertionSigner, type AssertionSigner } from '../identity/assertion/index.js';
+import { keySettingsChanged } from '../identity/keys/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
-import { BatchDroppedError, BatchWriter } from '../store/batch-writer.js';
 import { openStore } from '../store/database.js';
-import { insertUsageRecords, type UsageRecord } from '../store/usage-records.js';
 import { buildApp } from './app.js';
 import { Runtime } from './runtime.js';
+import { createServices } from './services.js';
 
 export interface GatewayOptions {
   /** Path of the YAML config; watched for changes unless `watch` is false. */
@@ -41,32 +42,39 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(initial.logging.level);
   const store = await openStore(initial.storage.url, { logger });
   const metrics = new GatewayMetrics();
-  const writer = new BatchWriter<UsageRecord>({
-    write: (batch) => insertUsageRecords(store.db, batch),
-    flushIntervalMs: initial.storage.flush_interval,
-    batchSize: initial.storage.batch_size,
-    onError: (error, batch) => {
-      metrics.usageWriteErrors.inc();
-      if (error instanceof BatchDroppedError) logger.error({ reason: error.reason, records: error.count }, 'usage records lost');
-      else logger.error({ err: { message: (error as Error).message }, records: batch.length }, 'writing usage records failed; will retry');
-    },
-  });
-  let runtime = Runtime.create(initial, { observer: metrics });
-  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new UsageAccounting(writer, metrics, logger), logger });
+  let url = '';
+  const services = createServices({ config: initial, store, logger, metrics, currentConfig: () => runtime.config, publicUrl: () => initial.server.public_url ?? url });
+  const { keys } = services;
+  let runtime = Runtime.create(initial, { observer: metrics, identity: services.identity });
+  let assertions: AssertionSigner | undefined;
+  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: services.accounting, logger, assertions: () => assertions, keys: () => keys, signIn: services.signIn });
 
   const { host, port } = splitListen(options.listen ?? initial.server.listen);
   await app.listen({ host, port });
   const address = app.server.address();
-  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `http://${host}:${port}`;
+  url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `http://${host}:${port}`;
+  // The issuer may be the bound URL, known only now; until the key is loaded, assertions answer 503.
+  try {
+    assertions = await loadAssertionSigner(initial.identity.assertion, initial.server.public_url ?? url);
+  } catch (error) {
+    await app.close();
+    await services.close().catch(() => {});
+    await store.close();
+    throw error;
+  }
 
   const applyConfig = (config: GatehouseConfig) => {
     const previous = runtime;
-    runtime = Runtime.create(config, { previous, observer: metrics });
+    runtime = Runtime.create(config, { previous, observer: metrics, identity: services.identity });
+    keys.setAdmins(new AdminRule(config.identity.admins));
+    if (keySettingsChanged(previous.config, config)) logger.warn({ key: 'secret, identity.keys' }, 'this setting changes only on restart');
     void previous.retire(runtime);
     for (const key of ['listen', 'body_limit', 'trusted_proxies'] as const) {
       if (JSON.stringify(config.server[key]) !== JSON.stringify(previous.config.server[key])) logger.warn({ key: `server.${key}` }, 'this setting changes only on restart');
     }
+    if (JSON.stringify(config.audit) !== JSON.stringify(previous.config.audit)) logger.warn({ key: 'audit' }, 'this setting changes only on restart');
     if (config.storage.url !== previous.config.storage.url) logger.warn({ key: 'storage.url' }, 'this setting changes only on restart');
+    if (JSON.stringify(config.identity.assertion) !== JSON.stringify(previous.config.identity.assertion)) logger.warn({ key: 'identity.assertion' }, 'this setting changes only on restart');
     logger.info({ models: config.models.length, providers: Object.keys(config.providers).length }, 'configuration reloaded');
     options.onReload?.(config);
   };
@@ -87,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         watcher.close();
         try {
           await app.close();
-          await writer.close();
+          await services.close();
         } finally {
           await store.close();
           await runtime.retire(undefined);

@@ -7,19 +7,19 @@
  * slot in between authorize and route.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { UsageAccounting } from '../accounting/usage-accounting.js';
+import type { RequestAccounting } from '../accounting/request-accounting.js';
 import { GatehouseError } from '../errors.js';
 import type { AssertionSigner } from '../identity/assertion/index.js';
 import { ANONYMOUS, type Principal } from '../identity/principal.js';
 import { upstreamEndpoint } from '../llm/exchange.js';
 import { normalize } from '../llm/normalize.js';
+import { promptText } from '../llm/prompt-text.js';
 import { costOf } from '../llm/pricing.js';
 import { ZERO_USAGE, type Endpoint, type LlmRequest, type Usage } from '../llm/types.js';
 import { authorize, requestFacts } from '../policy/authorize.js';
 import type { Decision } from '../policy/decision.js';
-import { routeAllows, type RouteConstraint } from '../policy/obligations.js';
-import type { Deployment, ModelGroup } from '../router/types.js';
-import type { Router } from '../router/index.js';
+import { anyDeploymentAllowed, deploymentAllowed, isUnconstrained } from '../policy/routable.js';
+import type { Deployment } from '../router/types.js';
 import { attemptDeployment, type AttemptResult } from './upstream-call.js';
 import { renderError, toGatehouseError } from './error-response.js';
 import type { Runtime } from './runtime.js';
@@ -27,7 +27,7 @@ import { pipeStream } from './stream-response.js';
 
 export interface PipelineDeps {
   runtime(): Runtime;
-  accounting: UsageAccounting;
+  accounting: RequestAccounting;
   /** Signs the identity assertion for providers with `pass_identity`; returns undefined while its key is loading. */
   assertions?: () => AssertionSigner | undefined;
 }
@@ -40,21 +40,22 @@ interface Trace {
   deployment: Deployment | undefined;
   attempts: number;
   upstreamMs: number | undefined;
+  decision: Decision | undefined;
 }
 
 export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
   return async function handleLlm(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const trace: Trace = { startedAt: Date.now(), startedPerf: performance.now(), request: undefined, deployment: undefined, attempts: 0, upstreamMs: undefined };
+    const trace: Trace = { startedAt: Date.now(), startedPerf: performance.now(), request: undefined, deployment: undefined, attempts: 0, upstreamMs: undefined, decision: undefined };
     const principal = req.principal ?? ANONYMOUS;
     try {
       const runtime = deps.runtime();
       const request = (trace.request = normalize(endpoint, req.body));
       const group = runtime.router.group(request.model);
-      const decision = authorize(runtime.policy, principal, requestFacts(req), request, group?.tags ?? NO_TAGS);
+      const decision = (trace.decision = authorize(runtime.policy, principal, requestFacts(req), request, group?.tags ?? NO_TAGS));
       if (!decision.allow) throw principal.authenticated ? new GatehouseError('GH_ERR_POLICY_DENIED', decision.message) : new GatehouseError('GH_ERR_AUTH_MISSING');
       if (!group) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${request.model}" does not exist or you do not have access to it.`, { param: 'model' });
       const eligible = eligibility(endpoint, decision);
-      if (!anyAllowed(runtime.router, group, decision)) throw new GatehouseError('GH_ERR_POLICY_DENIED', `No deployment of the model "${request.model}" is allowed for you.`);
+      if (!anyDeploymentAllowed(decision.obligations?.route, group, (name) => runtime.router.group(name))) throw new GatehouseError('GH_ERR_POLICY_DENIED', `No deployment of the model "${request.model}" is allowed for you.`);
 
       const client = clientAbort(reply);
       const { routing } = runtime.config;
@@ -72,7 +73,7 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
       trace.upstreamMs = dispatched.value.upstreamMs;
       let outcome: Outcome = { ok: false, status: 500, usage: ZERO_USAGE, costUsd: 0, firstByteOverheadMs: undefined, errorCode: 'GH_ERR_INTERNAL' };
       try {
-        outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf);
+        outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf, decision.obligations?.logPrompts === true);
       } finally {
         dispatched.release({ ok: outcome.ok });
         client.dispose();
@@ -94,16 +95,8 @@ const NO_TAGS: readonly string[] = Object.freeze([]);
 /** Deployments a request may use: the provider serves the endpoint, and policy's route obligations allow it. */
 function eligibility(endpoint: Endpoint, decision: Decision): (deployment: Deployment) => boolean {
   const route = decision.obligations?.route;
-  if (!route || (route.regions === undefined && route.providers === undefined)) return (d) => upstreamEndpoint(endpoint, d.provider) !== undefined;
-  return (d) => upstreamEndpoint(endpoint, d.provider) !== undefined && routeAllows(route, d.provider.name, d.region);
-}
-
-/** Whether route obligations leave any deployment of the group, or of its fallbacks, to the caller. */
-function anyAllowed(router: Router, group: ModelGroup, decision: Decision): boolean {
-  const route: RouteConstraint | undefined = decision.obligations?.route;
-  if (!route || (route.regions === undefined && route.providers === undefined)) return true;
-  const groups = [group, ...group.fallbacks.map((name) => router.group(name))];
-  return groups.some((g) => g?.deployments.some((d) => routeAllows(route, d.provider.name, d.region)));
+  if (isUnconstrained(route)) return (d) => upstreamEndpoint(endpoint, d.provider) !== undefined;
+  return (d) => upstreamEndpoint(endpoint, d.provider) !== undefined && deploymentAllowed(route, d);
 }
 
 interface Outcome {
@@ -114,13 +107,15 @@ interface Outcome {
   /** For streams: gateway time before the first byte reached the client, beyond the upstream's own. */
   firstByteOverheadMs: number | undefined;
   errorCode: string | undefined;
+  /** What the client received, kept only under a `log_prompts` obligation. */
+  completion?: string;
 }
 
-async function respond(req: FastifyRequest, reply: FastifyReply, result: AttemptResult, deployment: Deployment, signal: AbortSignal, requestStart: number): Promise<Outcome> {
+async function respond(req: FastifyRequest, reply: FastifyReply, result: AttemptResult, deployment: Deployment, signal: AbortSignal, requestStart: number, keepCompletion: boolean): Promise<Outcome> {
   if (result.kind === 'json') {
     const costUsd = costOf(deployment, result.usage);
     await reply.code(200).headers({ 'content-type': 'application/json', 'x-gatehouse-cost': costUsd.toFixed(8) }).send(result.body);
-    return { ok: true, status: 200, usage: result.usage, costUsd, firstByteOverheadMs: undefined, errorCode: undefined };
+    return { ok: true, status: 200, usage: result.usage, costUsd, firstByteOverheadMs: undefined, errorCode: undefined, ...(keepCompletion && { completion: result.body }) };
   }
   reply.hijack();
   const pipeStart = performance.now();
@@ -129,11 +124,12 @@ async function respond(req: FastifyRequest, reply: FastifyReply, result: Attempt
       dialect: req.routeOptions.url === '/v1/messages' ? 'anthropic' : 'openai',
       signal,
       headers: { 'x-request-id': req.id },
+      capture: keepCompletion,
     });
     const costUsd = costOf(deployment, stream.usage);
     const overhead = stream.firstWriteMs === undefined ? undefined : pipeStart - requestStart - result.upstreamMs;
     const errorCode = stream.interruptedBy === 'timeout' ? 'GH_ERR_UPSTREAM_TIMEOUT' : stream.interruptedBy === 'upstream' ? 'GH_ERR_UPSTREAM_ERROR' : stream.interruptedBy === 'client' ? 'client_disconnected' : undefined;
-    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage: stream.usage, costUsd, firstByteOverheadMs: overhead, errorCode };
+    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage: stream.usage, costUsd, firstByteOverheadMs: overhead, errorCode, ...(stream.captured !== undefined && { completion: stream.captured }) };
   } finally {
     result.deadline.clear();
   }
@@ -143,9 +139,18 @@ function account(deps: PipelineDeps, req: FastifyRequest, trace: Trace, principa
   const request = trace.request!;
   const latencyMs = performance.now() - trace.startedPerf;
   const overheadMs = outcome.firstByteOverheadMs ?? Math.max(0, latencyMs - (trace.upstreamMs ?? 0));
-  deps.accounting.record({
+  req.accounted = true;
+  const logPrompts = trace.decision?.obligations?.logPrompts === true;
+  deps.accounting.recordLlm({
     requestId: req.id,
     startedAt: trace.startedAt,
+    sourceIp: req.ip,
+    userAgent: req.headers['user-agent'],
+    method: req.method,
+    path: req.routeOptions.url ?? req.url,
+    decision: trace.decision,
+    prompt: logPrompts ? promptText(request) : undefined,
+    completion: logPrompts ? outcome.completion : undefined,
     endpoint: request.endpoint,
     modelGroup: request.model,
     deployment: trace.deployment,

@@ -18,16 +18,20 @@ export interface StreamOutcome {
   firstWriteMs: number | undefined;
   /** Why the stream ended early: the client left, the upstream broke, or the total timeout fired. */
   interruptedBy: 'client' | 'upstream' | 'timeout' | undefined;
+  /** Everything written to the client, when asked for (a `log_prompts` obligation). */
+  captured: string | undefined;
 }
 
-export async function pipeStream(res: ServerResponse, body: UpstreamBody, translator: StreamTranslator, options: { dialect: Dialect; signal: AbortSignal; headers: Record<string, string> }): Promise<StreamOutcome> {
+export async function pipeStream(res: ServerResponse, body: UpstreamBody, translator: StreamTranslator, options: { dialect: Dialect; signal: AbortSignal; headers: Record<string, string>; capture?: boolean }): Promise<StreamOutcome> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no', ...options.headers });
   res.flushHeaders();
   const parser = new SseParser();
   const started = performance.now();
   let firstWriteMs: number | undefined;
+  let captured = options.capture ? '' : undefined;
   const write = async (text: string): Promise<void> => {
     if (text.length === 0 || res.destroyed) return;
+    if (captured !== undefined) captured += text;
     firstWriteMs ??= performance.now() - started;
     if (!res.write(text)) await once(res, 'drain', { signal: options.signal });
   };
@@ -47,7 +51,7 @@ export async function pipeStream(res: ServerResponse, body: UpstreamBody, transl
   } finally {
     if (!res.destroyed) res.end();
   }
-  return { usage: translator.usage, firstWriteMs, interruptedBy };
+  return { usage: translator.usage, firstWriteMs, interruptedBy, captured };
 }
 
 function classify(error: unknown, signal: AbortSignal): 'client' | 'upstream' | 'timeout' {

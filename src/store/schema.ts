@@ -10,6 +10,7 @@
  */
 import type { Generated } from 'kysely';
 import type { Endpoint } from '../llm/types.js';
+import type { AuditCheckpointsTable, AuditRecordsTable } from '../audit/tables.js';
 
 export interface UsageRecordsTable {
   id: Generated<number>;
@@ -37,6 +38,73 @@ export interface UsageRecordsTable {
   principal: string | null;
 }
 
+/** Virtual (`service`) and `personal` API keys. The key itself is never stored: only its keyed hash. */
+export interface ApiKeysTable {
+  /** Public id (`key_…`), shown in lists and URLs. */
+  id: string;
+  /** The first characters of the key (`ghk_AbC12345`), to recognise it. */
+  prefix: string;
+  /** HMAC-SHA256 of the key, hex; unique. */
+  hash: string;
+  name: string;
+  /** The column is text; the repository only ever writes an `ApiKeyKind`. */
+  kind: 'service' | 'personal';
+  owner_user: string | null;
+  owner_team: string | null;
+  /** JSON array of model group names; null means every model. */
+  allowed_models: string | null;
+  /** JSON object. */
+  metadata: string;
+  created_at: number;
+  created_by: string;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  /** JSON: the principal a personal key was minted for, as of minting; null for service keys. */
+  identity: string | null;
+}
+
+/** A signed-in browser; the cookie holds a random id, this row only its SHA-256. */
+export interface SessionsTable {
+  id_hash: string;
+  subject: string;
+  /** JSON: subject, email, name, groups and claims as of the last sign-in or refresh. */
+  identity: string;
+  /** The IdP's ID token, kept (encrypted like the refresh token) as the `id_token_hint` of sign-out. */
+  id_token: string | null;
+  /** The IdP's refresh token, encrypted with a key derived from `secret`. */
+  refresh_token: string | null;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end of the session, epoch ms. */
+  expires_at: number;
+  refreshed_at: number;
+  /** When claims are next refreshed; null when the session has no refresh token. */
+  next_refresh_at: number | null;
+}
+
+/** A sign-in waiting for the IdP's callback; the payload (nonce, PKCE verifier, return_to) is encrypted. */
+export interface SignInAttemptsTable {
+  state_hash: string;
+  payload: string;
+  created_at: number;
+}
+
+/** A one-time code of `gatehouse login`, exchanged once (with its PKCE verifier) for a personal key. */
+export interface CliLoginCodesTable {
+  code_hash: string;
+  code_challenge: string;
+  /** JSON identity of the signed-in user the key will be minted for. */
+  identity: string;
+  expires_at: number;
+}
+
 export interface Database {
   usage_records: UsageRecordsTable;
+  api_keys: ApiKeysTable;
+  sessions: SessionsTable;
+  sign_in_attempts: SignInAttemptsTable;
+  cli_login_codes: CliLoginCodesTable;
+  audit_records: AuditRecordsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }

@@ -4,7 +4,7 @@
  * know a few fixed credentials, so routes can be tested with principals of every kind.
  */
 import type { FastifyInstance } from 'fastify';
-import { UsageAccounting } from '../../src/accounting/usage-accounting.js';
+import { RequestAccounting } from '../../src/accounting/request-accounting.js';
 import { configSchema, type GatehouseConfig } from '../../src/config/schema.js';
 import { AdminRule } from '../../src/identity/admins.js';
 import { principalOfIdentity, type Authenticator, type SessionVerifier, type VerifiedIdentity } from '../../src/identity/authenticate.js';
@@ -76,7 +76,7 @@ export async function startAdminApp(options: AdminAppOptions = {}): Promise<Admi
   const runtime = withTestTokens(Runtime.create(config, { identity: { ...(keys && { keys }), sessions: fakeSessions(admins) } }), admins);
   const metrics = new GatewayMetrics({ defaultMetrics: false });
   const writer = new BatchWriter<UsageRecord>({ write: () => Promise.resolve(), flushIntervalMs: 1000, batchSize: 100 });
-  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new UsageAccounting(writer, metrics, logger), logger, keys: () => keys });
+  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger), logger, keys: () => keys });
   await app.ready();
   return {
     app,

@@ -11,7 +11,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, 
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { UsageAccounting } from '../../src/accounting/usage-accounting.js';
+import { RequestAccounting } from '../../src/accounting/request-accounting.js';
 import type { KeyVerifier } from '../../src/identity/authenticate.js';
 import { loadAssertionSigner, type AssertionSigner } from '../../src/identity/assertion/index.js';
 import type { Principal } from '../../src/identity/principal.js';
@@ -213,7 +213,7 @@ describe('a caller with email and groups', () => {
     const writer = new BatchWriter<UsageRecord>({ write: async () => undefined, flushIntervalMs: 1000, batchSize: 100 });
     const runtime = Runtime.create(loaded, { identity: { keys } });
     signer = await loadAssertionSigner(loaded.identity.assertion, PUBLIC_URL);
-    const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new UsageAccounting(writer, metrics, logger), logger, assertions: () => signer });
+    const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger), logger, assertions: () => signer });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     close = async () => {
       await app.close();

@@ -14,7 +14,8 @@ export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime
     const principal = requireAuthenticated(req);
     const rt = runtime();
     const facts = requestFacts(req);
-    const groups = [...rt.router.groups()].filter((group) => mayList(rt.policy, principal, facts, group.name, group.tags));
+    const named = (name: string) => rt.router.group(name);
+    const groups = [...rt.router.groups()].filter((group) => mayList(rt.policy, principal, facts, group, named));
     if (isAnthropicClient(req)) {
       const data = groups.map((group) => anthropicModel(group, rt.loadedAt));
       return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
@@ -28,7 +29,7 @@ export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime
     // Model names may contain slashes (e.g. "meta-llama/Llama-3-8B"), hence the wildcard.
     const id = req.params['*'];
     const group = rt.router.group(id);
-    if (!group || !mayList(rt.policy, principal, requestFacts(req), group.name, group.tags)) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
+    if (!group || !mayList(rt.policy, principal, requestFacts(req), group, (name) => rt.router.group(name))) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
     return isAnthropicClient(req) ? anthropicModel(group, rt.loadedAt) : openaiModel(group, rt.loadedAt);
   });
 }

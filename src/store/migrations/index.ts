@@ -6,6 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../store-url.js';
 import * as usage from './0001-usage.js';
+import * as apiKeys from './0002-api-keys.js';
+import * as sessions from './0003-sessions.js';
+import * as audit from './0004-audit.js';
 
 export interface StoreMigration {
   /** Gets the dialect because a few column types (auto-increment ids) cannot be spelled portably. */
@@ -13,4 +16,9 @@ export interface StoreMigration {
   down?(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
 }
 
-export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreMigration]> = [['0001-usage', usage]];
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreMigration]> = [
+  ['0001-usage', usage],
+  ['0002-api-keys', apiKeys],
+  ['0003-sessions', sessions],
+  ['0004-audit', audit],
+];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimAt, groupsOf, identityOf } from '../../../src/identity/bearer/claim-mapping.js';
 import { createTokenVerifier } from '../../../src/identity/bearer/index.js';
 import { CredentialError } from '../../../src/identity/credential-error.js';
-import { bearerConfig, TestIdp } from './test-idp.js';
+import { bearerConfig, TestIdp } from '../../support/jwt-issuer.js';
 
 const DEFAULT_PATHS = { subject: 'sub', email: 'email', name: 'name', groups: 'groups' };
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TokenVerifier } from '../../../src/identity/authenticate.js';
 import { createTokenVerifier, type TokenVerifierOptions } from '../../../src/identity/bearer/index.js';
 import { CredentialError, type CredentialFailure } from '../../../src/identity/credential-error.js';
-import { bearerConfig, HANGING_PATH, newSigningKey, TestIdp } from './test-idp.js';
+import { bearerConfig, HANGING_PATH, newSigningKey, TestIdp } from '../../support/jwt-issuer.js';
 
 const COOLDOWN_MS = 30_000;
 const OPTIONS: TokenVerifierOptions = { clockToleranceMs: 5_000, maxTokenSize: 8192, jwksCooldownMs: COOLDOWN_MS };

@@ -7,7 +7,7 @@ import { AdminRule } from '../../../src/identity/admins.js';
 import { createAuthenticator, type Authenticator } from '../../../src/identity/authenticate.js';
 import { createTokenVerifier } from '../../../src/identity/bearer/index.js';
 import { BootstrapKeys } from '../../../src/identity/bootstrap-keys.js';
-import { base64url, bearerConfig, newSigningKey, TestIdp } from './test-idp.js';
+import { base64url, bearerConfig, newSigningKey, TestIdp } from '../../support/jwt-issuer.js';
 
 const POMERIUM_JWKS = '/.well-known/pomerium/jwks.json';
 const OPTIONS = { clockToleranceMs: 30_000, maxTokenSize: 16_384 };

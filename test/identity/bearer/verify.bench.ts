@@ -5,7 +5,7 @@
 import { afterAll, bench, describe } from 'vitest';
 import type { TokenVerifier } from '../../../src/identity/authenticate.js';
 import { createTokenVerifier } from '../../../src/identity/bearer/index.js';
-import { bearerConfig, TestIdp, type SigningAlgorithm } from './test-idp.js';
+import { bearerConfig, TestIdp, type SigningAlgorithm } from '../../support/jwt-issuer.js';
 
 interface Subject {
   idp: TestIdp;

@@ -4,7 +4,7 @@ import { decodeProtectedHeader, exportSPKI } from 'jose';
 import type { TokenVerifier } from '../../../src/identity/authenticate.js';
 import { createTokenVerifier } from '../../../src/identity/bearer/index.js';
 import { CredentialError, type CredentialFailure } from '../../../src/identity/credential-error.js';
-import { base64url, bearerConfig, handmadeToken, newSigningKey, nowSeconds, TestIdp } from './test-idp.js';
+import { base64url, bearerConfig, handmadeToken, newSigningKey, nowSeconds, TestIdp } from '../../support/jwt-issuer.js';
 
 const OPTIONS = { clockToleranceMs: 30_000, maxTokenSize: 4096 };
 

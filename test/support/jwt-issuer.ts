@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { identitySchema, type BearerIssuerConfig } from '../../../src/config/identity-schema.js';
+import { identitySchema, type BearerIssuerConfig } from '../../src/config/identity-schema.js';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
 export type SigningAlgorithm = 'RS256' | 'ES256';
