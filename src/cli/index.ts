@@ -11,7 +11,6 @@
 import { Command } from 'commander';
 import { auditCommand } from './audit.js';
 import { runConfigCheck } from './config-check.js';
-import { runDemo } from './demo.js';
 import { keysCommand } from './keys.js';
 import { runLogin } from './login.js';
 import { policyCommand } from './policy.js';
@@ -32,7 +31,8 @@ program
   .command('demo')
   .description('run a demo gateway with built-in mock models and a printed API key')
   .option('-c, --config <file>', 'demo configuration file')
-  .action((options: { config?: string }) => runDemo(options.config));
+  // Imported on use, so no other command loads the demo's OpenID provider.
+  .action(async (options: { config?: string }) => (await import('./demo.js')).runDemo(options.config));
 
 program
   .command('config')
