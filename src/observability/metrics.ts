@@ -19,8 +19,18 @@ export interface RequestObservation {
   costUsd: number;
 }
 
+interface RequestSeries {
+  requests: Counter.Internal;
+  overhead: Histogram.Internal<string>;
+  upstream: Histogram.Internal<string>;
+  inputTokens: Counter.Internal;
+  outputTokens: Counter.Internal;
+  cost: Counter.Internal;
+}
+
 export class GatewayMetrics implements RouterObserver {
   readonly registry = new Registry();
+  private readonly series = new Map<string, RequestSeries>();
   private readonly requests = new Counter({ name: 'gatehouse_requests_total', help: 'LLM requests answered, by model group, deployment and status.', labelNames: ['endpoint', 'model_group', 'deployment', 'status'], registers: [this.registry] });
   private readonly overhead = new Histogram({ name: 'gatehouse_gateway_overhead_seconds', help: 'Time spent in the gateway itself (total time minus upstream time; time to first byte for streams).', labelNames: ['endpoint'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly upstream = new Histogram({ name: 'gatehouse_upstream_latency_seconds', help: 'Time the upstream took to answer (to the first byte for streams).', labelNames: ['model_group', 'deployment'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
@@ -37,12 +47,36 @@ export class GatewayMetrics implements RouterObserver {
   }
 
   observeRequest(o: RequestObservation): void {
-    this.requests.inc({ endpoint: o.endpoint, model_group: o.modelGroup, deployment: o.deployment, status: o.status });
-    this.overhead.observe({ endpoint: o.endpoint }, o.overheadSeconds);
-    if (o.upstreamSeconds !== undefined) this.upstream.observe({ model_group: o.modelGroup, deployment: o.deployment }, o.upstreamSeconds);
-    if (o.inputTokens > 0) this.tokens.inc({ model_group: o.modelGroup, deployment: o.deployment, direction: 'input' }, o.inputTokens);
-    if (o.outputTokens > 0) this.tokens.inc({ model_group: o.modelGroup, deployment: o.deployment, direction: 'output' }, o.outputTokens);
-    if (o.costUsd > 0) this.cost.inc({ model_group: o.modelGroup, deployment: o.deployment }, o.costUsd);
+    const series = this.seriesFor(o);
+    series.requests.inc();
+    series.overhead.observe(o.overheadSeconds);
+    if (o.upstreamSeconds !== undefined) series.upstream.observe(o.upstreamSeconds);
+    if (o.inputTokens > 0) series.inputTokens.inc(o.inputTokens);
+    if (o.outputTokens > 0) series.outputTokens.inc(o.outputTokens);
+    if (o.costUsd > 0) series.cost.inc(o.costUsd);
+  }
+
+  /**
+   * The labelled children a request updates, resolved once per label combination: prom-client would otherwise
+   * hash the label object on every call. Combinations are bounded by the config (endpoints × groups × deployments
+   * × statuses), and a reload that renames deployments adds a handful at most.
+   */
+  private seriesFor(o: RequestObservation): RequestSeries {
+    const key = `${o.endpoint}\u0000${o.modelGroup}\u0000${o.deployment}\u0000${o.status}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const model = { model_group: o.modelGroup, deployment: o.deployment };
+      series = {
+        requests: this.requests.labels({ endpoint: o.endpoint, ...model, status: String(o.status) }),
+        overhead: this.overhead.labels({ endpoint: o.endpoint }),
+        upstream: this.upstream.labels(model),
+        inputTokens: this.tokens.labels({ ...model, direction: 'input' }),
+        outputTokens: this.tokens.labels({ ...model, direction: 'output' }),
+        cost: this.cost.labels(model),
+      };
+      this.series.set(key, series);
+    }
+    return series;
   }
 
   retry(deployment: Deployment, reason: string): void {
