@@ -46,35 +46,61 @@ export function evaluateTargets(sets, ttft) {
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 /**
- * The table as Markdown, so it prints readably in a terminal and pastes into the README as is. One row per load
- * and target; the gateway and reference-proxy rows carry their ratio to the direct row above them.
- * @param {RunSet[]} sets
+ * The table as Markdown, so it prints readably in a terminal and pastes into the README as is. For each load, the
+ * direct row, then each scenario's gateway and the bare proxy, each with its ratio to that one direct row (every
+ * scenario's runs share it: see bench/run.js).
+ * @param {{ name: string, runs: RunSet[] }[]} scenarios
  */
-export function formatTable(sets) {
+export function formatTable(scenarios) {
   const lines = [
     '| mode | conns | target | req/s | p50 ms | p99 ms | req/s vs direct | added p50 ms | failures |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const set of sets) {
+  const [first] = scenarios;
+  for (const [k, set] of (first?.runs ?? []).entries()) {
     /** @param {string} name @param {LoadResult & Partial<VersusDirect>} run */
     const row = (name, run) =>
       `| ${set.mode} | ${set.connections} | ${name} | ${fixed(run.rps, 0)} | ${fixed(run.p50Ms, 3)} | ${fixed(run.p99Ms, 3)} | ${run.throughputRatio === undefined ? '' : fixed(run.throughputRatio, 2)} | ${run.addedP50Ms === undefined ? '' : fixed(run.addedP50Ms, 3)} | ${run.failures} |`;
-    lines.push(row('direct', set.direct), row('gateway', set.gateway));
+    lines.push(row('direct', set.direct));
+    for (const scenario of scenarios) {
+      const gateway = scenario.runs[k]?.gateway;
+      if (gateway) lines.push(row(`gateway, ${scenario.name}`, gateway));
+    }
     if (set.reference) lines.push(row('bare proxy', set.reference));
   }
   return lines.join('\n');
 }
 
 /**
- * @param {{ direct: { p50Ms: number, p90Ms: number, count: number }, gateway: { p50Ms: number, p90Ms: number, count: number }, addedP50Ms: number }} ttft
+ * @typedef {{ p50Ms: number, p90Ms: number, count: number }} TtftSummary
+ * @param {TtftSummary} direct
+ * @param {{ name: string, ttft: TtftSummary }[]} gateways
  */
-export function formatTtft(ttft) {
+export function formatTtft(direct, gateways) {
+  const line = (/** @type {string} */ name, /** @type {TtftSummary} */ ttft, /** @type {string} */ extra) =>
+    `  ${name.padEnd(22)} p50 ${fixed(ttft.p50Ms, 3)} ms   p90 ${fixed(ttft.p90Ms, 3)} ms${extra}`;
   return [
-    `time to first token, ${ttft.direct.count} sequential streamed requests each (alternating):`,
-    `  direct   p50 ${fixed(ttft.direct.p50Ms, 3)} ms   p90 ${fixed(ttft.direct.p90Ms, 3)} ms`,
-    `  gateway  p50 ${fixed(ttft.gateway.p50Ms, 3)} ms   p90 ${fixed(ttft.gateway.p90Ms, 3)} ms`,
-    `  added    p50 ${fixed(ttft.addedP50Ms, 3)} ms`,
+    `time to first token, ${direct.count} sequential streamed requests per target (taking turns):`,
+    line('direct', direct, ''),
+    ...gateways.map((gateway) => line(`gateway, ${gateway.name}`, gateway.ttft, `   added p50 ${fixed(gateway.ttft.p50Ms - direct.p50Ms, 3)} ms`)),
   ].join('\n');
+}
+
+/** The policy evaluation target: a 50-rule policy decides in under 20 µs (median). */
+export const POLICY_EVAL_LIMIT_US = 20;
+
+/**
+ * @param {{ rules: number, medianUs: number }} result What bench/policy-eval.js measured.
+ * @returns {TargetResult}
+ */
+export function evaluatePolicyTarget(result) {
+  return {
+    id: 'policy-eval-median',
+    description: `median evaluation time of a ${result.rules}-rule policy (µs)`,
+    value: result.medianUs,
+    limit: `< ${POLICY_EVAL_LIMIT_US}`,
+    pass: result.medianUs < POLICY_EVAL_LIMIT_US,
+  };
 }
 
 /** @param {TargetResult[]} targets */

@@ -1,11 +1,34 @@
 /**
- * Benchmark scenarios: what the gateway is configured with and what each request carries. Every run of the bench
- * measures one or more scenarios (env BENCH_SCENARIOS, comma-separated; default `api-key`), each against its own
- * freshly started gateway and with its own direct-to-mock baseline.
+ * Benchmark scenarios: how the gateway is configured and how its callers authenticate. A run of the bench measures
+ * the scenarios named in BENCH_SCENARIOS (comma-separated; default all), each with a gateway of its own, all of
+ * them alive at once and measured in turn against one direct-to-mock baseline (bench/run.js).
  *
  * A scenario is a name, a gateway config fragment (deep-merged over the base config of bench/gateway-config.js,
- * arrays replaced), and the headers and body of its requests. Adding one (JWT auth, virtual keys, a policy with
- * 50 rules, limits on memory or Redis) means adding an entry here; nothing else in the bench changes.
+ * arrays replaced), the headers of its requests, and optionally an async `setup` for what cannot be static: an
+ * issuer to trust, a token to mint, a key to create through the running gateway's admin API. Every scenario sends
+ * the same request body (`requestBody`), so that one direct baseline serves them all.
+ */
+import { startJwtIssuer } from './jwt-issuer.js';
+import { POLICY_CALLER, POLICY_HEADERS, scenarioPolicy } from './scenario-policy.js';
+import { createVirtualKey } from './virtual-key.js';
+
+/**
+ * @typedef {object} RunningGateway
+ * @property {string} url Base URL, e.g. http://127.0.0.1:41234
+ * @property {Record<string, string>} adminHeaders Headers that authenticate an administrator (the bootstrap key).
+ */
+
+/**
+ * What a scenario's setup started and contributes.
+ * @typedef {object} Prepared
+ * @property {Record<string, unknown>} [gateway] More config, merged over the scenario's `gateway` fragment.
+ * @property {(gateway: RunningGateway) => Promise<Record<string, string>>} [headers] Called once the gateway is ready; merged over the scenario's `headers`.
+ * @property {() => Promise<void>} [teardown] Stops what setup started; called when the bench is done with the scenario, whether it succeeded or not.
+ */
+
+/**
+ * @typedef {object} SetupContext
+ * @property {string} dir A temp folder of the scenario's own (its gateway's config and store live there too).
  */
 
 /**
@@ -13,18 +36,35 @@
  * @property {string} name
  * @property {string} description
  * @property {Record<string, unknown>} gateway Config fragment merged over the base config.
- * @property {Record<string, string>} headers Headers of every request through the gateway (auth, mostly).
- * @property {(stream: boolean) => Record<string, unknown>} body The chat completion request body.
+ * @property {Record<string, string>} headers Headers of every request through the gateway.
+ * @property {(context: SetupContext) => Promise<Prepared>} [setup] Runs before the gateway starts.
  */
 
 /** The model group every scenario asks for; bench/gateway-config.js maps it to the mock upstream. */
 export const MODEL = 'bench-model';
 
-/** The bootstrap API key of the `api-key` scenario. Only ever sent to 127.0.0.1. */
+/** The bootstrap API key every scenario's gateway has (the admin API needs one). Only ever sent to 127.0.0.1. */
 const BENCH_API_KEY = 'gh-bench-0123456789abcdef0123456789abcdef';
+const BOOTSTRAP_HEADERS = { authorization: `Bearer ${BENCH_API_KEY}` };
+const WITH_BOOTSTRAP_KEY = { server: { api_keys: [BENCH_API_KEY] } };
 
-/** @param {boolean} stream */
-function chatBody(stream) {
+/** Headers that authenticate an administrator of any scenario's gateway. */
+export const ADMIN_HEADERS = BOOTSTRAP_HEADERS;
+
+/**
+ * Headers of the direct and bare-proxy requests: the mock ignores them; they make those requests the size of an
+ * `api-key` request.
+ */
+export const BASELINE_HEADERS = BOOTSTRAP_HEADERS;
+
+/** Far beyond any bench run; the gateway still re-verifies a token when its cache entry ages out (10 minutes). */
+const TOKEN_LIFETIME_S = 24 * 3600;
+
+/**
+ * The chat completion request of every scenario and of the direct baseline.
+ * @param {boolean} stream
+ */
+export function requestBody(stream) {
   return {
     model: MODEL,
     messages: [
@@ -36,30 +76,73 @@ function chatBody(stream) {
   };
 }
 
+/**
+ * Trust a fresh local issuer and call with one long-lived token from it.
+ * @param {Record<string, unknown>} claims
+ * @returns {Promise<Prepared>}
+ */
+async function bearerJwt(claims) {
+  const issuer = await startJwtIssuer();
+  try {
+    const token = await issuer.sign(claims, TOKEN_LIFETIME_S);
+    return {
+      gateway: { identity: { bearer: [issuer.bearerConfig()] } },
+      headers: async () => ({ authorization: `Bearer ${token}` }),
+      teardown: issuer.close,
+    };
+  } catch (error) {
+    await issuer.close();
+    throw error;
+  }
+}
+
 /** @type {readonly Scenario[]} */
 export const SCENARIOS = [
   {
     name: 'api-key',
-    description: 'bootstrap API key auth (server.api_keys), default policy, usage recorded to SQLite',
-    gateway: { server: { api_keys: [BENCH_API_KEY] } },
-    headers: { authorization: `Bearer ${BENCH_API_KEY}` },
-    body: chatBody,
+    description: 'bootstrap API key (server.api_keys), default policy',
+    gateway: WITH_BOOTSTRAP_KEY,
+    headers: BOOTSTRAP_HEADERS,
+  },
+  {
+    name: 'jwt',
+    description: 'bearer JWT (RS256) from an issuer whose JWKS is served on 127.0.0.1, default policy; one token, so after the first request every verification is a cache hit',
+    gateway: WITH_BOOTSTRAP_KEY,
+    headers: {},
+    setup: () => bearerJwt({ sub: 'bench-user', email: 'bench-user@example.com', groups: ['engineering'] }),
+  },
+  {
+    name: 'virtual-key',
+    description: 'a ghk_ service key created through the admin API (keyed-hash lookup cached for identity.keys.revocation_delay), default policy',
+    gateway: { ...WITH_BOOTSTRAP_KEY, secret: 'bench-secret-0123456789abcdef0123' },
+    headers: {},
+    setup: async () => ({
+      headers: async (gateway) => ({ authorization: `Bearer ${await createVirtualKey(gateway.url, gateway.adminHeaders, { name: 'bench', owner_user: 'svc-bench', owner_team: 'bench' })}` }),
+    }),
+  },
+  {
+    name: 'policy-50',
+    description: 'bearer JWT as in `jwt`, with the 50-rule policy of bench/policy-eval.js (limits and budgets raised out of reach)',
+    gateway: { ...WITH_BOOTSTRAP_KEY, policies: scenarioPolicy() },
+    headers: POLICY_HEADERS,
+    setup: () => bearerJwt(POLICY_CALLER),
   },
 ];
 
 /**
- * The scenarios named in a comma-separated list, in that order.
+ * The scenarios named in a comma-separated list, in that order; `all` (or nothing) is every scenario.
  * @param {string} list
  * @returns {Scenario[]}
  */
 export function selectScenarios(list) {
-  return list
+  const names = list
     .split(',')
     .map((name) => name.trim())
-    .filter((name) => name !== '')
-    .map((name) => {
-      const scenario = SCENARIOS.find((candidate) => candidate.name === name);
-      if (!scenario) throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-      return scenario;
-    });
+    .filter((name) => name !== '');
+  if (names.length === 0 || (names.length === 1 && names[0] === 'all')) return [...SCENARIOS];
+  return names.map((name) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+    if (!scenario) throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    return scenario;
+  });
 }

@@ -1,8 +1,8 @@
 /**
  * Time to first token of a streamed chat completion: from the moment the request is written to the moment the
  * first SSE `data:` frame that carries content text arrives (the role-only first frame does not count). One
- * request at a time, over one keep-alive connection per target, alternating direct and gateway request by request
- * so that any drift in the machine's state affects both alike.
+ * request at a time, over one keep-alive connection per target, the targets (direct, then each scenario's gateway)
+ * taking turns request by request, so that any drift in the machine's state affects them all alike.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +13,7 @@ const CONTENT_FRAME = /"content":"[^"]/;
 
 /**
  * @typedef {object} TtftTarget
+ * @property {string} name
  * @property {string} url
  * @property {Record<string, string>} headers
  */
@@ -58,28 +59,26 @@ function timeFirstToken(agent, target, body) {
 }
 
 /**
- * @param {{ direct: TtftTarget, gateway: TtftTarget, body: string, requests: number, warmup: number }} options
- * @returns {Promise<{ direct: TtftSummary, gateway: TtftSummary, addedP50Ms: number }>}
+ * Time to first token of every target, measured in turns.
+ * @param {{ targets: TtftTarget[], body: string, requests: number, warmup: number }} options
+ * @returns {Promise<TtftSummary[]>} One summary per target, in the order given.
  */
 export async function measureTtft(options) {
-  const agents = { direct: new http.Agent({ keepAlive: true, maxSockets: 1 }), gateway: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
-  /** @type {{ direct: number[], gateway: number[] }} */
-  const samples = { direct: [], gateway: [] };
+  const agents = options.targets.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  /** @type {number[][]} */
+  const samples = options.targets.map(() => []);
   try {
     for (let i = 0; i < options.warmup + options.requests; i++) {
-      for (const which of /** @type {const} */ (['direct', 'gateway'])) {
-        const ms = await timeFirstToken(agents[which], options[which], options.body);
-        if (Number.isNaN(ms)) throw new Error(`no content frame in the stream from ${options[which].url}`);
-        if (i >= options.warmup) samples[which].push(ms);
+      for (const [t, target] of options.targets.entries()) {
+        const ms = await timeFirstToken(/** @type {http.Agent} */ (agents[t]), target, options.body);
+        if (Number.isNaN(ms)) throw new Error(`no content frame in the stream from ${target.name} (${target.url})`);
+        if (i >= options.warmup) samples[t]?.push(ms);
       }
     }
   } finally {
-    agents.direct.destroy();
-    agents.gateway.destroy();
+    for (const agent of agents) agent.destroy();
   }
-  const direct = summarise(samples.direct);
-  const gateway = summarise(samples.gateway);
-  return { direct, gateway, addedP50Ms: gateway.p50Ms - direct.p50Ms };
+  return samples.map(summarise);
 }
 
 /** @param {number[]} values @returns {TtftSummary} */

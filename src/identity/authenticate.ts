@@ -15,6 +15,7 @@ import type { BootstrapKeys } from './bootstrap-keys.js';
 import { CredentialError } from './credential-error.js';
 import { presentedCredential } from './credentials.js';
 import { ANONYMOUS, type Principal } from './principal.js';
+import { principalOfSnapshot } from './sessions/identity-snapshot.js';
 
 /** What a verified JWT says about its subject, after claim mapping. */
 export interface VerifiedIdentity {
@@ -108,18 +109,7 @@ export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
   };
 }
 
+/** A verified JWT's identity as a principal: the same shape a signed-in session has, authenticated by `jwt`. */
 export function principalOfIdentity(identity: VerifiedIdentity, admins: AdminRule): Principal {
-  return {
-    authenticated: true,
-    authMethod: 'jwt',
-    subject: identity.subject,
-    email: identity.email,
-    name: identity.name,
-    groups: identity.groups,
-    claims: identity.claims,
-    keyId: undefined,
-    team: undefined,
-    allowedModels: undefined,
-    admin: admins.isAdmin(identity),
-  };
+  return principalOfSnapshot(identity, admins, 'jwt');
 }
