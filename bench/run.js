@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: the gateway's own cost under load, measured against a mock upstream on this machine.
  *
- * For each scenario (bench/scenarios.js): start a gateway in front of the mock upstream, then for every
- * (non-streaming | streaming) × connections pair run the same closed-loop load first directly against the mock and
- * then through the gateway, back to back, so each ratio compares like with like; then time to first token of
- * streams, direct vs gateway; then the targets. Everything listens on 127.0.0.1 and every run is bounded in time.
- * See bench/README.md for the choices behind the numbers (CPU pinning, where the load generator runs).
+ * Every selected scenario (bench/scenarios.js) gets a gateway of its own in front of the mock upstream, all of them
+ * started up front. Then for every (non-streaming | streaming) × connections pair the same closed-loop load runs
+ * against the mock directly, each scenario's gateway and the bare proxy, in short slices taken in turn, so every
+ * scenario is compared with one and the same direct baseline, measured in the same minutes; then time to first token
+ * of streams, the targets per scenario, and the policy evaluation micro-benchmark. Everything listens on 127.0.0.1
+ * and every run is bounded in time. See bench/README.md for the choices behind the numbers.
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,34 +14,38 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProfile, summariseProfile } from './cpuprofile-top.js';
-import { writeGatewayConfig } from './gateway-config.js';
 import { runLoad } from './loadgen.js';
 import { busyMachineWarning, describeMachine, formatMachine } from './machine.js';
-import { freePort, killChildrenOnExit, pinToCpus, startForked, startGateway, stopChild } from './processes.js';
-import { compareRuns, evaluateTargets, formatTable, formatTargets, formatTtft, writeResults } from './report.js';
-import { selectScenarios } from './scenarios.js';
+import { benchPolicyEval, formatPolicyBench } from './policy-eval.js';
+import { killChildrenOnExit, pinToCpus, startForked, stopChild } from './processes.js';
+import { compareRuns, evaluatePolicyTarget, evaluateTargets, formatTable, formatTargets, formatTtft, writeResults } from './report.js';
+import { CHAT_PATH, ScenarioGateway } from './scenario-gateway.js';
+import { BASELINE_HEADERS, requestBody, selectScenarios } from './scenarios.js';
 import { readSettings } from './settings.js';
 import { measureTtft } from './ttft.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
-const CHAT_PATH = '/v1/chat/completions';
-/** With pinning: the bench (load generator) and the mock share CPU 0, the gateway has CPU 1 to itself. */
+/** With pinning: the bench (load generator) and the mock share CPU 0, the gateways have CPU 1 to themselves. */
 const CLIENT_CPUS = '0';
 const GATEWAY_CPUS = '1';
-/** Seconds of load per target and kind of request before a scenario's first measured run. */
+/** Seconds of load per target and kind of request before the first measured run. */
 const PRIME_SECONDS = 2;
+const DIRECT = 'direct';
+const BARE_PROXY = 'bare proxy';
 
 /**
  * @typedef {import('./settings.js').Settings} Settings
- * @typedef {import('./scenarios.js').Scenario} Scenario
+ * @typedef {import('./loadgen.js').LoadResult} LoadResult
  * @typedef {{ settings: Settings, dir: string, mockUrl: string, referenceUrl: string | undefined, pinned: boolean }} Context
+ * @typedef {{ name: string, url: string, headers: Record<string, string> }} Target What one load is sent to: a base URL.
+ * @typedef {{ mode: 'json' | 'stream', connections: number, results: LoadResult[] }} LoadSet One load, a result per target.
  */
 
 /**
  * One load run, in this process or in a child process of its own (BENCH_LOADGEN).
  * @param {Context} ctx
  * @param {import('./loadgen.js').LoadOptions} options
- * @returns {Promise<import('./loadgen.js').LoadResult>}
+ * @returns {Promise<LoadResult>}
  */
 async function measure(ctx, options) {
   if (ctx.settings.loadgen === 'inline') return runLoad(options);
@@ -52,7 +57,7 @@ async function measure(ctx, options) {
       child.once('exit', (code) => reject(new Error(`the load generator exited (code ${code})`)));
       child.send(options);
     });
-    const { result, error } = /** @type {{ result?: import('./loadgen.js').LoadResult, error?: string }} */ (message);
+    const { result, error } = /** @type {{ result?: LoadResult, error?: string }} */ (message);
     if (!result) throw new Error(`the load generator failed: ${error}`);
     return result;
   } finally {
@@ -61,60 +66,58 @@ async function measure(ctx, options) {
 }
 
 /**
- * Start a gateway for the scenario, with its config in a folder of its own.
+ * Direct, every scenario's gateway, and the bare proxy when enabled, in the order they take turns.
  * @param {Context} ctx
- * @param {Scenario} scenario
- * @param {string[]} nodeFlags
+ * @param {ScenarioGateway[]} gateways
+ * @returns {Target[]}
  */
-async function gatewayFor(ctx, scenario, nodeFlags) {
-  const dir = mkdtempSync(join(ctx.dir, `${scenario.name}-`));
-  const port = await freePort();
-  const configPath = writeGatewayConfig({ port, upstreamUrl: `${ctx.mockUrl}/v1`, dir, logLevel: ctx.settings.logLevel }, scenario.gateway);
-  const gateway = await startGateway({ configPath, port, dir, nodeFlags });
-  if (ctx.pinned) pinToCpus(/** @type {number} */ (gateway.child.pid), GATEWAY_CPUS);
-  return { ...gateway, dir };
+function targetsOf(ctx, gateways) {
+  return [
+    { name: DIRECT, url: ctx.mockUrl, headers: BASELINE_HEADERS },
+    ...gateways.map((gateway) => ({ name: gateway.scenario.name, url: gateway.url, headers: gateway.headers })),
+    ...(ctx.referenceUrl ? [{ name: BARE_PROXY, url: ctx.referenceUrl, headers: BASELINE_HEADERS }] : []),
+  ];
 }
 
 /**
  * Before the first measured run, drive every target hard with both kinds of request for a while, so that the
  * first row (1 connection) does not pay for a cold JIT and empty connection pools that later rows do not pay for.
  * @param {Context} ctx
- * @param {Scenario} scenario
- * @param {string} gatewayUrl
+ * @param {Target[]} targets
  */
-async function prime(ctx, scenario, gatewayUrl) {
-  const bases = [ctx.mockUrl, gatewayUrl, ...(ctx.referenceUrl ? [ctx.referenceUrl] : [])];
+async function prime(ctx, targets) {
   for (const stream of [false, true]) {
-    for (const base of bases) {
-      await measure(ctx, { url: base + CHAT_PATH, connections: 16, durationS: PRIME_SECONDS, warmupS: 0, headers: scenario.headers, body: JSON.stringify(scenario.body(stream)) });
+    for (const target of targets) {
+      await measure(ctx, { url: target.url + CHAT_PATH, connections: 16, durationS: PRIME_SECONDS, warmupS: 0, headers: target.headers, body: JSON.stringify(requestBody(stream)) });
     }
   }
 }
 
 /**
- * The same load against several targets, in `rounds` short slices taken in turn (direct, gateway, bare proxy,
+ * The same load against every target, in `rounds` short slices taken in turn (direct, each gateway, bare proxy,
  * direct, …), each target's figures being the median over its slices. Other work on the machine then falls on all
  * targets alike instead of on whichever happened to run at that moment.
  * @param {Context} ctx
- * @param {Omit<import('./loadgen.js').LoadOptions, 'url' | 'durationS' | 'warmupS'>} load
- * @param {string[]} bases
- * @returns {Promise<import('./loadgen.js').LoadResult[]>}
+ * @param {{ connections: number, body: string }} load
+ * @param {Target[]} targets
+ * @returns {Promise<LoadResult[]>}
  */
-async function measureInTurns(ctx, load, bases) {
+async function measureInTurns(ctx, load, targets) {
   const { rounds, durationS, warmupS } = ctx.settings;
-  /** @type {import('./loadgen.js').LoadResult[][]} */
-  const slices = bases.map(() => []);
+  /** @type {LoadResult[][]} */
+  const slices = targets.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, base] of bases.entries()) {
-      slices[i]?.push(await measure(ctx, { ...load, url: base + CHAT_PATH, durationS: durationS / rounds, warmupS: round === 0 ? warmupS : 0 }));
+    for (const [i, target] of targets.entries()) {
+      const options = { ...load, url: target.url + CHAT_PATH, headers: target.headers, durationS: durationS / rounds, warmupS: round === 0 ? warmupS : 0 };
+      slices[i]?.push(await measure(ctx, options));
     }
   }
   return slices.map(medianOfSlices);
 }
 
-/** @param {import('./loadgen.js').LoadResult[]} slices @returns {import('./loadgen.js').LoadResult} */
+/** @param {LoadResult[]} slices @returns {LoadResult} */
 function medianOfSlices(slices) {
-  /** @param {(slice: import('./loadgen.js').LoadResult) => number} pick */
+  /** @param {(slice: LoadResult) => number} pick */
   const median = (pick) => {
     const values = slices.map(pick).sort((a, b) => a - b);
     const mid = values.length >> 1;
@@ -130,77 +133,96 @@ function medianOfSlices(slices) {
 }
 
 /**
- * Every mode × connections load against direct, gateway and (when enabled) the reference proxy.
+ * Every mode × connections load against every target.
  * @param {Context} ctx
- * @param {Scenario} scenario
- * @param {string} gatewayUrl
+ * @param {Target[]} targets
+ * @returns {Promise<LoadSet[]>}
  */
-async function loadMatrix(ctx, scenario, gatewayUrl) {
-  await prime(ctx, scenario, gatewayUrl);
-  const bases = [ctx.mockUrl, gatewayUrl, ...(ctx.referenceUrl ? [ctx.referenceUrl] : [])];
+async function loadMatrix(ctx, targets) {
+  await prime(ctx, targets);
+  /** @type {LoadSet[]} */
   const sets = [];
   for (const mode of /** @type {const} */ (['json', 'stream'])) {
-    const body = JSON.stringify(scenario.body(mode === 'stream'));
+    const body = JSON.stringify(requestBody(mode === 'stream'));
     for (const connections of ctx.settings.connections) {
-      process.stdout.write(`  ${mode.padEnd(6)} ${String(connections).padStart(3)} connections: `);
-      const [direct, gateway, reference] = await measureInTurns(ctx, { connections, headers: scenario.headers, body }, bases);
-      if (!direct || !gateway) throw new Error('a load run returned nothing');
-      process.stdout.write(`direct ${direct.rps.toFixed(0)} req/s, gateway ${gateway.rps.toFixed(0)} req/s${reference ? `, bare proxy ${reference.rps.toFixed(0)} req/s` : ''}\n`);
-      sets.push(compareRuns(mode, connections, { direct, gateway, reference }));
+      process.stdout.write(`  ${mode.padEnd(6)} ${String(connections).padStart(3)} connections, req/s: `);
+      const results = await measureInTurns(ctx, { connections, body }, targets);
+      process.stdout.write(`${results.map((result, i) => `${targets[i]?.name} ${result.rps.toFixed(0)}`).join(', ')}\n`);
+      sets.push({ mode, connections, results });
     }
   }
   return sets;
 }
 
 /**
- * Profile a second gateway (same config) under the target loads, gateway-only: --cpu-prof slows the process, so
- * these runs say where time goes, not how fast it is.
+ * Time to first token of direct and every gateway (not the bare proxy), or undefined when switched off.
  * @param {Context} ctx
- * @param {Scenario} scenario
+ * @param {Target[]} targets
  */
-async function profileGateway(ctx, scenario) {
-  const profileDir = join(ctx.dir, `profile-${scenario.name}`);
-  const gateway = await gatewayFor(ctx, scenario, ['--cpu-prof', '--cpu-prof-dir', profileDir]);
-  try {
-    for (const stream of [false, true]) {
-      await measure(ctx, { url: gateway.url + CHAT_PATH, connections: 16, durationS: ctx.settings.durationS, warmupS: ctx.settings.warmupS, headers: scenario.headers, body: JSON.stringify(scenario.body(stream)) });
-    }
-  } finally {
-    await stopChild(gateway.child);
-  }
-  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error('the gateway wrote no CPU profile');
-  const kept = join(BENCH_DIR, 'results', `gateway-${scenario.name}.cpuprofile`);
-  copyFileSync(join(profileDir, file), kept);
-  const summary = summariseProfile(JSON.parse(readFileSync(kept, 'utf8')));
-  console.log(`\ngateway CPU profile (${scenario.name}, json + stream at 16 connections), saved to ${kept}:\n${formatProfile(summary, 25)}`);
-  return { file: kept, busyMs: summary.busyMs, areas: summary.areas.slice(0, 15), functions: summary.functions.slice(0, 40) };
+async function measureFirstTokens(ctx, targets) {
+  if (ctx.settings.ttftRequests === 0) return undefined;
+  const measured = targets.filter((target) => target.name !== BARE_PROXY);
+  const body = JSON.stringify(requestBody(true));
+  const summaries = await measureTtft({ targets: measured.map((target) => ({ ...target, url: target.url + CHAT_PATH })), body, requests: ctx.settings.ttftRequests, warmup: 50 });
+  return new Map(measured.map((target, i) => [target.name, /** @type {import('./report.js').TtftSummary} */ (summaries[i])]));
 }
 
 /**
- * @param {Context} ctx
- * @param {Scenario} scenario
+ * Each scenario's runs, time to first token and targets, against the one direct baseline.
+ * @param {ScenarioGateway[]} gateways
+ * @param {Target[]} targets
+ * @param {LoadSet[]} sets
+ * @param {Map<string, import('./report.js').TtftSummary> | undefined} firstTokens
  */
-async function runScenario(ctx, scenario) {
-  console.log(`\nscenario ${scenario.name}: ${scenario.description}`);
-  const gateway = await gatewayFor(ctx, scenario, []);
-  let sets;
-  let ttft;
+function scenarioResults(gateways, targets, sets, firstTokens) {
+  const at = (/** @type {string} */ name) => targets.findIndex((target) => target.name === name);
+  const bareProxy = at(BARE_PROXY);
+  const direct = firstTokens?.get(DIRECT);
+  return gateways.map(({ scenario }) => {
+    const index = at(scenario.name);
+    const runs = sets.map((set) => {
+      const pick = (/** @type {number} */ i) => /** @type {LoadResult} */ (set.results[i]);
+      return compareRuns(set.mode, set.connections, { direct: pick(0), gateway: pick(index), reference: bareProxy === -1 ? undefined : pick(bareProxy) });
+    });
+    const gateway = firstTokens?.get(scenario.name);
+    const ttft = direct && gateway ? { direct, gateway, addedP50Ms: gateway.p50Ms - direct.p50Ms } : undefined;
+    return { name: scenario.name, description: scenario.description, runs, ttft, targets: evaluateTargets(runs, ttft) };
+  });
+}
+
+/**
+ * Profile the scenario's gateway again (same config and store) under --cpu-prof at 16 connections, gateway only:
+ * profiling slows the process, so these runs say where time goes, not how fast it is.
+ * @param {Context} ctx
+ * @param {ScenarioGateway} gateway Stopped.
+ */
+async function profileGateway(ctx, gateway) {
+  const name = gateway.scenario.name;
+  const profileDir = join(ctx.dir, `profile-${name}`);
+  await gateway.launch(['--cpu-prof', '--cpu-prof-dir', profileDir]);
   try {
-    sets = await loadMatrix(ctx, scenario, gateway.url);
-    const streamBody = JSON.stringify(scenario.body(true));
-    ttft = ctx.settings.ttftRequests > 0
-      ? await measureTtft({ direct: { url: ctx.mockUrl + CHAT_PATH, headers: scenario.headers }, gateway: { url: gateway.url + CHAT_PATH, headers: scenario.headers }, body: streamBody, requests: ctx.settings.ttftRequests, warmup: 50 })
-      : undefined;
+    for (const stream of [false, true]) {
+      const body = JSON.stringify(requestBody(stream));
+      await measure(ctx, { url: gateway.url + CHAT_PATH, connections: 16, durationS: ctx.settings.durationS, warmupS: ctx.settings.warmupS, headers: gateway.headers, body });
+    }
   } finally {
-    await stopChild(gateway.child);
+    await gateway.stop();
   }
-  const targets = evaluateTargets(sets, ttft);
-  console.log(`\n${formatTable(sets)}\n`);
-  if (ttft) console.log(`${formatTtft(ttft)}\n`);
-  console.log(`targets (${scenario.name}):\n${formatTargets(targets)}`);
-  const profile = ctx.settings.profile ? await profileGateway(ctx, scenario) : undefined;
-  return { name: scenario.name, description: scenario.description, runs: sets, ttft, targets, profile };
+  const file = readdirSync(profileDir).find((entry) => entry.endsWith('.cpuprofile'));
+  if (!file) throw new Error('the gateway wrote no CPU profile');
+  const kept = join(BENCH_DIR, 'results', `gateway-${name}.cpuprofile`);
+  copyFileSync(join(profileDir, file), kept);
+  const summary = summariseProfile(JSON.parse(readFileSync(kept, 'utf8')));
+  console.log(`\ngateway CPU profile (${name}, json + stream at 16 connections), saved to ${kept}:\n${formatProfile(summary, 25)}`);
+  return { file: kept, busyMs: summary.busyMs, areas: summary.areas.slice(0, 15), functions: summary.functions.slice(0, 40) };
+}
+
+/** The policy evaluation micro-benchmark (bench/policy-eval.js), run in this process once the gateways are down. */
+async function policyEvaluation() {
+  const result = await benchPolicyEval();
+  const target = evaluatePolicyTarget(result);
+  console.log(`\n${formatPolicyBench(result)}\n${formatTargets([target])}`);
+  return { ...result, target };
 }
 
 /**
@@ -215,6 +237,55 @@ async function startFixtures(settings, cores) {
   const pinned =
     settings.pin && cores >= 2 && pinToCpus(process.pid, CLIENT_CPUS) && pinToCpus(pid(mock), CLIENT_CPUS) && (!reference || pinToCpus(pid(reference), GATEWAY_CPUS));
   return { mock, reference, pinned };
+}
+
+/**
+ * One gateway per scenario, started one after the other; if one fails, those already started are taken down.
+ * @param {Context} ctx
+ * @param {import('./scenarios.js').Scenario[]} scenarios
+ */
+async function startGateways(ctx, scenarios) {
+  const place = { parentDir: ctx.dir, mockUrl: ctx.mockUrl, logLevel: ctx.settings.logLevel, cpus: ctx.pinned ? GATEWAY_CPUS : undefined };
+  /** @type {ScenarioGateway[]} */
+  const gateways = [];
+  try {
+    for (const scenario of scenarios) {
+      console.log(`scenario ${scenario.name}: ${scenario.description}`);
+      gateways.push(await ScenarioGateway.start(scenario, place));
+    }
+  } catch (error) {
+    for (const gateway of gateways) await gateway.release();
+    throw error;
+  }
+  return gateways;
+}
+
+/**
+ * Measure every scenario, print the table, first tokens and targets, then the policy micro-benchmark and, when
+ * asked, the profiles. The gateways are stopped (and their setups torn down) whatever happens.
+ * @param {Context} ctx
+ * @param {ScenarioGateway[]} gateways
+ */
+async function measureScenarios(ctx, gateways) {
+  try {
+    const targets = targetsOf(ctx, gateways);
+    console.log('');
+    const sets = await loadMatrix(ctx, targets);
+    const firstTokens = await measureFirstTokens(ctx, targets);
+    for (const gateway of gateways) await gateway.stop();
+    const scenarios = scenarioResults(gateways, targets, sets, firstTokens);
+    console.log(`\n${formatTable(scenarios)}\n`);
+    const direct = firstTokens?.get(DIRECT);
+    if (direct) console.log(`${formatTtft(direct, scenarios.flatMap(({ name, ttft }) => (ttft ? [{ name, ttft: ttft.gateway }] : [])))}\n`);
+    for (const scenario of scenarios) console.log(`targets (${scenario.name}):\n${formatTargets(scenario.targets)}`);
+    const policyEval = await policyEvaluation();
+    /** @type {Awaited<ReturnType<typeof profileGateway>>[]} */
+    const profiles = [];
+    if (ctx.settings.profile) for (const gateway of gateways) profiles.push(await profileGateway(ctx, gateway));
+    return { scenarios: scenarios.map((scenario, i) => ({ ...scenario, profile: profiles[i] })), policyEval };
+  } finally {
+    for (const gateway of gateways) await gateway.release();
+  }
 }
 
 async function main() {
@@ -232,17 +303,17 @@ async function main() {
   if (warning) console.log(warning);
   console.log(
     `settings: ${settings.durationS} s per run after ${settings.warmupS} s warm-up, connections ${settings.connections.join('/')}, gateway log level ${settings.logLevel}, ` +
-      `load generator ${settings.loadgen}, ${pinned ? `pinned (load generator + mock on CPU ${CLIENT_CPUS}, gateway + bare proxy on CPU ${GATEWAY_CPUS})` : 'not pinned'}`,
+      `load generator ${settings.loadgen}, ${pinned ? `pinned (load generator + mock on CPU ${CLIENT_CPUS}, gateways + bare proxy on CPU ${GATEWAY_CPUS})` : 'not pinned'}`,
   );
   const ctx = { settings, dir, mockUrl: mock.url, referenceUrl: reference?.url, pinned };
-  const results = [];
-  for (const scenario of scenarios) results.push(await runScenario(ctx, scenario));
+  const measured = await measureScenarios(ctx, await startGateways(ctx, scenarios));
   if (reference) await stopChild(reference.child);
   await stopChild(mock.child);
   const loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
-  writeResults(settings.resultsPath, { startedAt, machine, loadAverageAtEnd, settings: { ...settings, pinned }, scenarios: results });
+  const finishedAt = new Date().toISOString();
+  writeResults(settings.resultsPath, { startedAt, finishedAt, machine, loadAverageAtEnd, settings: { ...settings, pinned }, ...measured });
   if (warning) console.log(`\n${warning}; load average at the end: ${loadAverageAtEnd.join(' ')}`);
-  console.log(`\nresults written to ${settings.resultsPath}`);
+  console.log(`\nresults written to ${settings.resultsPath} (${((Date.parse(finishedAt) - Date.parse(startedAt)) / 1000).toFixed(0)} s)`);
 }
 
 main().catch((error) => {

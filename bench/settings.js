@@ -6,7 +6,7 @@
  * @property {number} rounds Slices each run is cut into, targets taking turns (BENCH_ROUNDS).
  * @property {number} warmupS Warm-up seconds before each load run (BENCH_WARMUP).
  * @property {number[]} connections (BENCH_CONNECTIONS)
- * @property {string} scenarios Comma-separated scenario names (BENCH_SCENARIOS).
+ * @property {string} scenarios Comma-separated scenario names, or `all` (BENCH_SCENARIOS).
  * @property {string} logLevel Gateway logging.level (BENCH_LOG_LEVEL).
  * @property {'inline' | 'child'} loadgen Where autocannon runs (BENCH_LOADGEN).
  * @property {boolean} pin Pin processes to CPUs with taskset (BENCH_PIN).
@@ -16,6 +16,14 @@
  * @property {boolean} profile Also profile the gateway under load with --cpu-prof (BENCH_PROFILE).
  * @property {string} resultsPath (BENCH_RESULTS)
  */
+
+/**
+ * Per (mode, connections, target): measured and warm-up seconds. Every target of every selected scenario runs
+ * every load, so the bench's length grows with the number of scenarios: with all four, 6 targets × 6 loads ×
+ * 7.5 s ≈ 4.5 minutes of load (see bench/README.md).
+ */
+const DEFAULT_DURATION_S = 6;
+const DEFAULT_WARMUP_S = 1.5;
 
 /**
  * @param {string | undefined} raw
@@ -49,11 +57,11 @@ export function readSettings(env, defaultResultsPath) {
   const connections = (env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map((part) => Math.trunc(positiveNumber(part.trim(), 1, 'BENCH_CONNECTIONS')));
   if (connections.some((count) => count < 1)) throw new Error('BENCH_CONNECTIONS must list positive integers');
   return {
-    durationS: positiveNumber(env.BENCH_DURATION, 8, 'BENCH_DURATION'),
-    warmupS: positiveNumber(env.BENCH_WARMUP, 2, 'BENCH_WARMUP'),
+    durationS: positiveNumber(env.BENCH_DURATION, DEFAULT_DURATION_S, 'BENCH_DURATION'),
+    warmupS: positiveNumber(env.BENCH_WARMUP, DEFAULT_WARMUP_S, 'BENCH_WARMUP'),
     rounds: Math.max(1, Math.trunc(positiveNumber(env.BENCH_ROUNDS, 4, 'BENCH_ROUNDS'))),
     connections,
-    scenarios: env.BENCH_SCENARIOS ?? 'api-key',
+    scenarios: env.BENCH_SCENARIOS ?? 'all',
     logLevel: env.BENCH_LOG_LEVEL ?? 'warn',
     loadgen,
     pin: flag(env.BENCH_PIN, true),

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { consentAutomatically, demoPage, loginPage } from './idp-pages.js';
+import { memoryAdapter } from './memory-adapter.js';
 
 export interface DemoUser {
   username: string;
@@ -132,6 +133,7 @@ async function providerConfiguration(clients: DemoClient[], users: DemoUser[]): 
     // with prompt=consent, and the gateway does not force a consent screen at every sign-in.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     jwks: { keys: [jwk] },
+    adapter: memoryAdapter,
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 86_400, Interaction: 600, Session: 86_400, Grant: 86_400 },
     renderError: (ctx, out) => {
