@@ -68,7 +68,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // X-Forwarded-For is believed only from the configured proxies.
     trustProxy: server.trusted_proxies.length > 0 ? server.trusted_proxies : false,
     genReqId: () => `req_${randomUUID().replaceAll('-', '')}`,
-    return503OnClosing: true,
+    // Closing is answered by our own hook below, so the 503s sent while shutting down are audited like any reply.
+    return503OnClosing: false,
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
   });
   app.decorateRequest('principal', undefined);
   app.decorateRequest('accounted', false);
@@ -78,6 +83,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     stripGatehouseHeaders(req.headers);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new GatehouseError('GH_ERR_NOT_READY', 'The gateway is shutting down; retry on another replica.', { retryAfterSeconds: 1 });
+    }
     if (needsPrincipal(req.url)) {
       const cookies = req.headers.cookie ? app.parseCookie(req.headers.cookie) : undefined;
       req.principal = await deps.runtime().authenticator.authenticate({ headers: req.headers, cookies });

@@ -13,6 +13,7 @@ import type { AssertionSigner } from '../identity/assertion/index.js';
 import { ANONYMOUS, type Principal } from '../identity/principal.js';
 import { upstreamEndpoint } from '../llm/exchange.js';
 import { normalize } from '../llm/normalize.js';
+import { completionTextFromBody, completionTextFromStream } from '../llm/completion-text.js';
 import { promptText } from '../llm/prompt-text.js';
 import { costOf } from '../llm/pricing.js';
 import { ZERO_USAGE, type Endpoint, type LlmRequest, type Usage } from '../llm/types.js';
@@ -112,16 +113,17 @@ interface Outcome {
 }
 
 async function respond(req: FastifyRequest, reply: FastifyReply, result: AttemptResult, deployment: Deployment, signal: AbortSignal, requestStart: number, keepCompletion: boolean): Promise<Outcome> {
+  const dialect = req.routeOptions.url === '/v1/messages' ? 'anthropic' : 'openai';
   if (result.kind === 'json') {
     const costUsd = costOf(deployment, result.usage);
     await reply.code(200).headers({ 'content-type': 'application/json', 'x-gatehouse-cost': costUsd.toFixed(8) }).send(result.body);
-    return { ok: true, status: 200, usage: result.usage, costUsd, firstByteOverheadMs: undefined, errorCode: undefined, ...(keepCompletion && { completion: result.body }) };
+    return { ok: true, status: 200, usage: result.usage, costUsd, firstByteOverheadMs: undefined, errorCode: undefined, ...(keepCompletion && { completion: completionTextFromBody(dialect, result.body) }) };
   }
   reply.hijack();
   const pipeStart = performance.now();
   try {
     const stream = await pipeStream(reply.raw, result.body, result.exchange.createStreamTranslator(), {
-      dialect: req.routeOptions.url === '/v1/messages' ? 'anthropic' : 'openai',
+      dialect,
       signal,
       headers: { 'x-request-id': req.id },
       capture: keepCompletion,
@@ -129,7 +131,7 @@ async function respond(req: FastifyRequest, reply: FastifyReply, result: Attempt
     const costUsd = costOf(deployment, stream.usage);
     const overhead = stream.firstWriteMs === undefined ? undefined : pipeStart - requestStart - result.upstreamMs;
     const errorCode = stream.interruptedBy === 'timeout' ? 'GH_ERR_UPSTREAM_TIMEOUT' : stream.interruptedBy === 'upstream' ? 'GH_ERR_UPSTREAM_ERROR' : stream.interruptedBy === 'client' ? 'client_disconnected' : undefined;
-    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage: stream.usage, costUsd, firstByteOverheadMs: overhead, errorCode, ...(stream.captured !== undefined && { completion: stream.captured }) };
+    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage: stream.usage, costUsd, firstByteOverheadMs: overhead, errorCode, ...(stream.captured !== undefined && { completion: completionTextFromStream(dialect, stream.captured) }) };
   } finally {
     result.deadline.clear();
   }

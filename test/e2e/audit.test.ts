@@ -4,59 +4,19 @@
  * record per request with the right fields, answer the admin API's filters and paging, keep prompts only under a
  * `log_prompts` obligation, and survive `gatehouse audit verify` until someone tampers with it.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecordJson } from '../../src/audit/record-json.js';
 import { verifyAuditChain } from '../../src/audit/verify.js';
 import { openStore } from '../../src/store/database.js';
+import { auditScenarioConfig, COST, EU_RULE, gatehouseCli, LOG_RULE, PREMIUM_MESSAGE, PREMIUM_RULE, type AuditPageJson, type ExplanationJson } from '../support/audit-scenario.js';
 import { CallLog, chatText, type Call } from '../support/call-log.js';
-import { GATEWAY_KEY, openaiProvider } from '../support/config.js';
+import { GATEWAY_KEY } from '../support/config.js';
+import { assertBuilt } from '../support/gateway-process.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { TestIdp } from '../support/jwt-issuer.js';
 import { OpenaiUpstream } from '../support/upstreams/openai-upstream.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PREMIUM_RULE = 'premium models are for ml-senior';
-const EU_RULE = 'legal and hr stay in the EU';
-const LOG_RULE = 'finance conversations are kept';
-const PREMIUM_MESSAGE = 'Premium models need the ml-senior group.';
-
-const POLICIES = [
-  { name: 'employees', allow: { and: [{ authenticated_user: true }, { domain: { is: 'example.com' } }] } },
-  { name: PREMIUM_RULE, deny: { and: [{ model_tags: { has: 'premium' } }, { not: [{ groups: { has: 'ml-senior' } }] }] }, message: PREMIUM_MESSAGE },
-  { name: EU_RULE, when: { 'claim/department': { in: ['legal', 'hr'] } }, route: { regions: ['eu'] } },
-  { name: LOG_RULE, when: { 'claim/department': { is: 'finance' } }, log_prompts: true },
-];
-
-/** $1000 / $2000 per million tokens: the upstream's 12 + 5 tokens cost 0.012 + 0.010 USD. */
-const PRICES = { input_cost_per_mtok: 1000, output_cost_per_mtok: 2000 };
-const COST = 0.022;
-
-function deployments(model: string): object[] {
-  return [
-    { id: `${model}-us`, provider: 'openai-us', model, region: 'us', ...PRICES },
-    { id: `${model}-eu`, provider: 'openai-eu', model, region: 'eu', ...PRICES },
-  ];
-}
-
 type Who = 'alice' | 'bob' | 'carol' | 'frank';
-
-interface AuditPageJson {
-  data: AuditRecordJson[];
-  next_cursor: string | null;
-}
-
-/** Runs the built CLI; resolves with its exit code and output. */
-function gatehouseCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/gatehouse.js'), ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('the audit log, end to end', () => {
   let idp: TestIdp;
@@ -85,21 +45,9 @@ describe('the audit log, end to end', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist/cli/index.js'))) throw new Error('dist/ is not built: run "npm run build" before this test');
+    assertBuilt();
     [idp, us, eu] = await Promise.all([TestIdp.start(), OpenaiUpstream.start(), OpenaiUpstream.start()]);
-    gw = await startTestGateway(
-      {
-        identity: { bearer: [{ issuer: idp.issuer, audiences: ['gatehouse'], jwks_url: idp.jwksUrl }] },
-        providers: { 'openai-us': openaiProvider(us), 'openai-eu': openaiProvider(eu) },
-        models: [
-          { name: 'gpt-4o', tags: ['premium'], deployments: deployments('gpt-4o') },
-          { name: 'gpt-4o-mini', deployments: deployments('gpt-4o-mini') },
-        ],
-        policies: POLICIES,
-        audit: { retention: 'forever' },
-      },
-      { logLevel: 'warn' },
-    );
+    gw = await startTestGateway(auditScenarioConfig(idp, us, eu), { logLevel: 'warn' });
     log = new CallLog(gw.url);
     tokens.alice = await idp.sign({ sub: 'alice', email: 'alice@example.com', groups: ['ml-senior'], department: 'research' });
     tokens.bob = await idp.sign({ sub: 'bob', email: 'bob@example.com', groups: ['interns'], department: 'legal' });
@@ -421,14 +369,6 @@ describe('the audit log, end to end', () => {
     }
   }, 60_000);
 });
-
-interface ExplanationJson {
-  decision: 'allow' | 'deny';
-  message?: string;
-  matched: { allow: string[]; deny: string[]; when: string[] };
-  rules: Array<{ name: string; kind: string; matched: boolean; failed?: { path: string; criterion: string; matched: boolean; text: string } }>;
-  obligations: { route: { regions: string[] | null; providers: string[] | null }; log_prompts: boolean };
-}
 
 /** The record's arrival time falls within the client's call, and its latency within the call's duration. */
 function expectTimes(record: AuditRecordJson, call: Call): void {
