@@ -1,6 +1,6 @@
 /**
- * Turning measurements into what a reader needs: the direct/gateway table with ratios, the targets with PASS or
- * MISS, and the machine-readable results file.
+ * Turning measurements into what a reader needs: one table of every scenario's gateway against the direct
+ * baseline, with ratios; time to first token; the targets with PASS or MISS; and the machine-readable results file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
  * @typedef {{ throughputRatio: number, addedP50Ms: number }} VersusDirect
  * @typedef {{ mode: 'json' | 'stream', connections: number, direct: LoadResult, gateway: LoadResult & VersusDirect, reference: (LoadResult & VersusDirect) | undefined }} RunSet
  * @typedef {{ id: string, description: string, value: number, limit: string, pass: boolean }} TargetResult
+ * @typedef {import('./ttft.js').TtftSummary} TtftSummary
  */
 
 /**
@@ -72,7 +73,6 @@ export function formatTable(scenarios) {
 }
 
 /**
- * @typedef {{ p50Ms: number, p90Ms: number, count: number }} TtftSummary
  * @param {TtftSummary} direct
  * @param {{ name: string, ttft: TtftSummary }[]} gateways
  */
@@ -87,7 +87,7 @@ export function formatTtft(direct, gateways) {
 }
 
 /** The policy evaluation target: a 50-rule policy decides in under 20 µs (median). */
-export const POLICY_EVAL_LIMIT_US = 20;
+const POLICY_EVAL_LIMIT_US = 20;
 
 /**
  * @param {{ rules: number, medianUs: number }} result What bench/policy-eval.js measured.

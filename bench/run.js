@@ -8,13 +8,12 @@
  * of streams, the targets per scenario, and the policy evaluation micro-benchmark. Everything listens on 127.0.0.1
  * and every run is bounded in time. See bench/README.md for the choices behind the numbers.
  */
-import { fork } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProfile, summariseProfile } from './cpuprofile-top.js';
-import { runLoad } from './loadgen.js';
+import { CLIENT_CPUS, GATEWAY_CPUS, loadMatrix, measure } from './load-matrix.js';
 import { busyMachineWarning, describeMachine, formatMachine } from './machine.js';
 import { benchPolicyEval, formatPolicyBench } from './policy-eval.js';
 import { killChildrenOnExit, pinToCpus, startForked, stopChild } from './processes.js';
@@ -25,11 +24,6 @@ import { readSettings } from './settings.js';
 import { measureTtft } from './ttft.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
-/** With pinning: the bench (load generator) and the mock share CPU 0, the gateways have CPU 1 to themselves. */
-const CLIENT_CPUS = '0';
-const GATEWAY_CPUS = '1';
-/** Seconds of load per target and kind of request before the first measured run. */
-const PRIME_SECONDS = 2;
 const DIRECT = 'direct';
 const BARE_PROXY = 'bare proxy';
 
@@ -37,33 +31,9 @@ const BARE_PROXY = 'bare proxy';
  * @typedef {import('./settings.js').Settings} Settings
  * @typedef {import('./loadgen.js').LoadResult} LoadResult
  * @typedef {{ settings: Settings, dir: string, mockUrl: string, referenceUrl: string | undefined, pinned: boolean }} Context
- * @typedef {{ name: string, url: string, headers: Record<string, string> }} Target What one load is sent to: a base URL.
- * @typedef {{ mode: 'json' | 'stream', connections: number, results: LoadResult[] }} LoadSet One load, a result per target.
+ * @typedef {import('./load-matrix.js').Target} Target
+ * @typedef {import('./load-matrix.js').LoadSet} LoadSet
  */
-
-/**
- * One load run, in this process or in a child process of its own (BENCH_LOADGEN).
- * @param {Context} ctx
- * @param {import('./loadgen.js').LoadOptions} options
- * @returns {Promise<LoadResult>}
- */
-async function measure(ctx, options) {
-  if (ctx.settings.loadgen === 'inline') return runLoad(options);
-  const child = fork(join(BENCH_DIR, 'loadgen-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  if (ctx.pinned) pinToCpus(/** @type {number} */ (child.pid), CLIENT_CPUS);
-  try {
-    const message = await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`the load generator exited (code ${code})`)));
-      child.send(options);
-    });
-    const { result, error } = /** @type {{ result?: LoadResult, error?: string }} */ (message);
-    if (!result) throw new Error(`the load generator failed: ${error}`);
-    return result;
-  } finally {
-    await stopChild(child, 2000);
-  }
-}
 
 /**
  * Direct, every scenario's gateway, and the bare proxy when enabled, in the order they take turns.
@@ -80,81 +50,6 @@ function targetsOf(ctx, gateways) {
 }
 
 /**
- * Before the first measured run, drive every target hard with both kinds of request for a while, so that the
- * first row (1 connection) does not pay for a cold JIT and empty connection pools that later rows do not pay for.
- * @param {Context} ctx
- * @param {Target[]} targets
- */
-async function prime(ctx, targets) {
-  for (const stream of [false, true]) {
-    for (const target of targets) {
-      await measure(ctx, { url: target.url + CHAT_PATH, connections: 16, durationS: PRIME_SECONDS, warmupS: 0, headers: target.headers, body: JSON.stringify(requestBody(stream)) });
-    }
-  }
-}
-
-/**
- * The same load against every target, in `rounds` short slices taken in turn (direct, each gateway, bare proxy,
- * direct, …), each target's figures being the median over its slices. Other work on the machine then falls on all
- * targets alike instead of on whichever happened to run at that moment.
- * @param {Context} ctx
- * @param {{ connections: number, body: string }} load
- * @param {Target[]} targets
- * @returns {Promise<LoadResult[]>}
- */
-async function measureInTurns(ctx, load, targets) {
-  const { rounds, durationS, warmupS } = ctx.settings;
-  /** @type {LoadResult[][]} */
-  const slices = targets.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, target] of targets.entries()) {
-      const options = { ...load, url: target.url + CHAT_PATH, headers: target.headers, durationS: durationS / rounds, warmupS: round === 0 ? warmupS : 0 };
-      slices[i]?.push(await measure(ctx, options));
-    }
-  }
-  return slices.map(medianOfSlices);
-}
-
-/** @param {LoadResult[]} slices @returns {LoadResult} */
-function medianOfSlices(slices) {
-  /** @param {(slice: LoadResult) => number} pick */
-  const median = (pick) => {
-    const values = slices.map(pick).sort((a, b) => a - b);
-    const mid = values.length >> 1;
-    return values.length % 2 === 1 ? (values[mid] ?? Number.NaN) : ((values[mid - 1] ?? Number.NaN) + (values[mid] ?? Number.NaN)) / 2;
-  };
-  return {
-    rps: median((slice) => slice.rps),
-    p50Ms: median((slice) => slice.p50Ms),
-    p99Ms: median((slice) => slice.p99Ms),
-    requests: slices.reduce((sum, slice) => sum + slice.requests, 0),
-    failures: slices.reduce((sum, slice) => sum + slice.failures, 0),
-  };
-}
-
-/**
- * Every mode × connections load against every target.
- * @param {Context} ctx
- * @param {Target[]} targets
- * @returns {Promise<LoadSet[]>}
- */
-async function loadMatrix(ctx, targets) {
-  await prime(ctx, targets);
-  /** @type {LoadSet[]} */
-  const sets = [];
-  for (const mode of /** @type {const} */ (['json', 'stream'])) {
-    const body = JSON.stringify(requestBody(mode === 'stream'));
-    for (const connections of ctx.settings.connections) {
-      process.stdout.write(`  ${mode.padEnd(6)} ${String(connections).padStart(3)} connections, req/s: `);
-      const results = await measureInTurns(ctx, { connections, body }, targets);
-      process.stdout.write(`${results.map((result, i) => `${targets[i]?.name} ${result.rps.toFixed(0)}`).join(', ')}\n`);
-      sets.push({ mode, connections, results });
-    }
-  }
-  return sets;
-}
-
-/**
  * Time to first token of direct and every gateway (not the bare proxy), or undefined when switched off.
  * @param {Context} ctx
  * @param {Target[]} targets
@@ -164,7 +59,7 @@ async function measureFirstTokens(ctx, targets) {
   const measured = targets.filter((target) => target.name !== BARE_PROXY);
   const body = JSON.stringify(requestBody(true));
   const summaries = await measureTtft({ targets: measured.map((target) => ({ ...target, url: target.url + CHAT_PATH })), body, requests: ctx.settings.ttftRequests, warmup: 50 });
-  return new Map(measured.map((target, i) => [target.name, /** @type {import('./report.js').TtftSummary} */ (summaries[i])]));
+  return new Map(measured.map((target, i) => [target.name, /** @type {import('./ttft.js').TtftSummary} */ (summaries[i])]));
 }
 
 /**
@@ -172,17 +67,18 @@ async function measureFirstTokens(ctx, targets) {
  * @param {ScenarioGateway[]} gateways
  * @param {Target[]} targets
  * @param {LoadSet[]} sets
- * @param {Map<string, import('./report.js').TtftSummary> | undefined} firstTokens
+ * @param {Map<string, import('./ttft.js').TtftSummary> | undefined} firstTokens
  */
 function scenarioResults(gateways, targets, sets, firstTokens) {
   const at = (/** @type {string} */ name) => targets.findIndex((target) => target.name === name);
+  const directIndex = at(DIRECT);
   const bareProxy = at(BARE_PROXY);
   const direct = firstTokens?.get(DIRECT);
   return gateways.map(({ scenario }) => {
     const index = at(scenario.name);
     const runs = sets.map((set) => {
       const pick = (/** @type {number} */ i) => /** @type {LoadResult} */ (set.results[i]);
-      return compareRuns(set.mode, set.connections, { direct: pick(0), gateway: pick(index), reference: bareProxy === -1 ? undefined : pick(bareProxy) });
+      return compareRuns(set.mode, set.connections, { direct: pick(directIndex), gateway: pick(index), reference: bareProxy === -1 ? undefined : pick(bareProxy) });
     });
     const gateway = firstTokens?.get(scenario.name);
     const ttft = direct && gateway ? { direct, gateway, addedP50Ms: gateway.p50Ms - direct.p50Ms } : undefined;
@@ -210,6 +106,7 @@ async function profileGateway(ctx, gateway) {
   }
   const file = readdirSync(profileDir).find((entry) => entry.endsWith('.cpuprofile'));
   if (!file) throw new Error('the gateway wrote no CPU profile');
+  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
   const kept = join(BENCH_DIR, 'results', `gateway-${name}.cpuprofile`);
   copyFileSync(join(profileDir, file), kept);
   const summary = summariseProfile(JSON.parse(readFileSync(kept, 'utf8')));

@@ -20,10 +20,10 @@
 /**
  * Per (mode, connections, target): measured and warm-up seconds. Every target of every selected scenario runs
  * every load, so the bench's length grows with the number of scenarios: with all four, 6 targets × 6 loads ×
- * 7.5 s ≈ 4.5 minutes of load (see bench/README.md).
+ * 7 s ≈ 4¼ minutes of load (see bench/README.md).
  */
 const DEFAULT_DURATION_S = 6;
-const DEFAULT_WARMUP_S = 1.5;
+const DEFAULT_WARMUP_S = 1;
 
 /**
  * @param {string | undefined} raw
