@@ -2,6 +2,7 @@
  * Serialises everything that extends or shortens the chain (appending a batch, pruning), across every process
  * that shares the database, so several gateway replicas still build one chain with no fork and no gap.
  */
+import type { Database as SqliteHandle } from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { StoreDialect } from '../store/store-url.js';
@@ -10,6 +11,8 @@ import type { StoreDialect } from '../store/store-url.js';
 export interface AuditStore {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
+  /** The SQLite connection, when the store is SQLite: appends then take the synchronous fast path. */
+  readonly sqlite?: SqliteHandle | undefined;
 }
 
 /** First half of the Postgres advisory lock key; the second is the audit table's oid (one lock per schema). */

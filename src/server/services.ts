@@ -40,7 +40,7 @@ export interface ServiceContext {
 export function createServices(context: ServiceContext): GatewayServices {
   const { config, store, logger, metrics } = context;
   const usage = new BatchWriter<UsageRecord>({
-    write: (batch) => insertUsageRecords(store.db, batch),
+    write: (batch) => insertUsageRecords(store.db, batch, store.sqlite),
     flushIntervalMs: config.storage.flush_interval,
     batchSize: config.storage.batch_size,
     onError: (error, batch) => {

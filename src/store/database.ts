@@ -1,3 +1,4 @@
+import type { Database as SqliteHandle } from 'better-sqlite3';
 import { Kysely, sql, type Dialect } from 'kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -7,6 +8,11 @@ import { PROCESS_WARNING_LOGGER, type StoreLogger } from './store-logger.js';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
+  /**
+   * The SQLite connection itself, for the batched writers' fast path (prepared statements, no query building);
+   * undefined on Postgres. Everything else goes through `db`.
+   */
+  readonly sqlite: SqliteHandle | undefined;
   /** Runs a trivial query; rejects when the database cannot answer (used by `/readyz`). */
   ping(): Promise<void>;
   /** Closes the connection or pool; later calls return the same promise. Close writers that use it first. */
@@ -24,7 +30,8 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url);
   const logger = options.logger ?? PROCESS_WARNING_LOGGER;
-  const db = new Kysely<Database>({ dialect: await createDialect(location, logger) });
+  const { dialect, sqlite } = await createDialect(location, logger);
+  const db = new Kysely<Database>({ dialect });
   try {
     await migrateToLatest(db as Kysely<unknown>, location.dialect);
   } catch (error) {
@@ -35,6 +42,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   return {
     db,
     dialect: location.dialect,
+    sqlite,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -43,11 +51,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   };
 }
 
-async function createDialect(location: StoreLocation, logger: StoreLogger): Promise<Dialect> {
+async function createDialect(location: StoreLocation, logger: StoreLogger): Promise<{ dialect: Dialect; sqlite: SqliteHandle | undefined }> {
   if (location.dialect === 'sqlite') {
     const { createSqliteDialect } = await import('./sqlite.js');
-    return createSqliteDialect(location.filename, logger);
+    const { dialect, database } = createSqliteDialect(location.filename, logger);
+    return { dialect, sqlite: database };
   }
   const { createPostgresDialect } = await import('./postgres.js');
-  return createPostgresDialect(location.connectionString, logger);
+  return { dialect: createPostgresDialect(location.connectionString, logger), sqlite: undefined };
 }

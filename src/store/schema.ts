@@ -11,6 +11,7 @@
 import type { Generated } from 'kysely';
 import type { Endpoint } from '../llm/types.js';
 import type { AuditCheckpointsTable, AuditRecordsTable } from '../audit/tables.js';
+import type { SpendDailyTable } from '../spend/tables.js';
 
 export interface UsageRecordsTable {
   id: Generated<number>;
@@ -99,6 +100,48 @@ export interface CliLoginCodesTable {
   expires_at: number;
 }
 
+/** A person, created at their first sign-in; `groups` is a JSON array as of their last sign-in or request. */
+export interface UsersTable {
+  subject: string;
+  email: string | null;
+  name: string | null;
+  /** JSON array of group names. */
+  groups: string;
+  /** First seen, epoch ms. */
+  created_at: number;
+  last_seen_at: number;
+  /** Null unless blocked. */
+  blocked_at: number | null;
+  blocked_reason: string | null;
+  /** JSON array of `{rpm?, tpm?, concurrent?}`; null: no override. */
+  limits: string | null;
+  /** JSON array of `{usd, period}`; null: no override. */
+  budgets: string | null;
+}
+
+/** A team: allowed models, limits and budgets that apply to its members (and to keys of the team). */
+export interface TeamsTable {
+  /** A slug, used in URLs, keys' `owner_team` and principals' `team`. */
+  id: string;
+  name: string;
+  /** JSON array of model group names; null means every model. */
+  allowed_models: string | null;
+  /** JSON array of `{rpm?, tpm?, concurrent?}`. */
+  limits: string;
+  /** JSON array of `{usd, period}`. */
+  budgets: string;
+  /** JSON object. */
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  subject: string;
+  added_at: number;
+}
+
 export interface Database {
   usage_records: UsageRecordsTable;
   api_keys: ApiKeysTable;
@@ -107,4 +150,8 @@ export interface Database {
   cli_login_codes: CliLoginCodesTable;
   audit_records: AuditRecordsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  spend_daily: SpendDailyTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
 }

@@ -13,7 +13,7 @@ const BUSY_TIMEOUT_MS = 5_000;
  * (a power loss may drop the last few committed batches, never corrupt the file), a busy timeout for other
  * processes on the same file, and foreign keys enforced.
  */
-export function createSqliteDialect(filename: string, logger: StoreLogger): SqliteDialect {
+export function createSqliteDialect(filename: string, logger: StoreLogger): { dialect: SqliteDialect; database: Database.Database } {
   if (filename !== ':memory:') mkdirSync(path.dirname(filename), { recursive: true });
   const database = new Database(filename);
   try {
@@ -29,5 +29,5 @@ export function createSqliteDialect(filename: string, logger: StoreLogger): Sqli
     database.close();
     throw error;
   }
-  return new SqliteDialect({ database });
+  return { dialect: new SqliteDialect({ database }), database };
 }

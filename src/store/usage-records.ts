@@ -1,5 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Endpoint } from '../llm/types.js';
+import type { Database as SqliteHandle } from 'better-sqlite3';
+import { canWriteNow, insertRows } from './sqlite-rows.js';
 import type { Database, UsageRecordsTable } from './schema.js';
 
 /** One LLM request as accounted: what was asked, where it went, what it cost, how it ended. */
@@ -51,9 +53,10 @@ const MAX_PARAMETERS = 32_766;
  * Writes records with one multi-row insert per chunk. A batch of several chunks is one transaction, so a failed
  * batch leaves nothing behind and can be retried whole without duplicating rows.
  */
-export async function insertUsageRecords(db: Kysely<Database>, records: readonly UsageRecord[]): Promise<void> {
+export async function insertUsageRecords(db: Kysely<Database>, records: readonly UsageRecord[], sqlite?: SqliteHandle): Promise<void> {
   const rows = records.map(toRow);
   if (rows[0] === undefined) return;
+  if (canWriteNow(sqlite)) return insertRows(sqlite, 'usage_records', rows);
   // Every row binds one parameter per column it writes.
   const rowsPerStatement = Math.floor(MAX_PARAMETERS / Object.keys(rows[0]).length);
   if (rows.length <= rowsPerStatement) {

@@ -9,6 +9,8 @@ import * as usage from './0001-usage.js';
 import * as apiKeys from './0002-api-keys.js';
 import * as sessions from './0003-sessions.js';
 import * as audit from './0004-audit.js';
+import * as spend from './0005-spend.js';
+import * as teamsUsers from './0006-teams-users.js';
 
 export interface StoreMigration {
   /** Gets the dialect because a few column types (auto-increment ids) cannot be spelled portably. */
@@ -21,4 +23,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0002-api-keys', apiKeys],
   ['0003-sessions', sessions],
   ['0004-audit', audit],
+  ['0005-spend', spend],
+  ['0006-teams-users', teamsUsers],
 ];

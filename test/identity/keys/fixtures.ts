@@ -63,7 +63,7 @@ export function countingConnection(url: string): { db: Kysely<Database>; counts:
   if (location.dialect !== 'sqlite') throw new Error('countingConnection needs a sqlite file');
   const counts = new Map<string, number>();
   const db = new Kysely<Database>({
-    dialect: createSqliteDialect(location.filename, { warn: () => undefined }),
+    dialect: createSqliteDialect(location.filename, { warn: () => undefined }).dialect,
     log: (event) => {
       const verb = event.query.sql.trimStart().split(/\s/, 1)[0]!.toLowerCase();
       counts.set(verb, (counts.get(verb) ?? 0) + 1);
