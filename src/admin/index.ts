@@ -5,18 +5,28 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerAuditRoutes } from '../audit/routes.js';
+import { Directory } from '../directory/directory.js';
 import type { Database } from '../store/schema.js';
 import { registerKeyRoutes, type KeyRoutesDeps } from './keys-routes.js';
+import { registerDocsRoutes } from './openapi.js';
 import { registerPolicyRoutes, type PolicyRoutesDeps } from './policy-routes.js';
+import { registerTeamRoutes } from './teams-routes.js';
+import { registerUserRoutes } from './users-routes.js';
 
 export interface AdminDeps extends KeyRoutesDeps, PolicyRoutesDeps {
   db: Kysely<Database>;
+  /** The process's directory, so admin changes reach its caches at once; without one, the routes make their own. */
+  directory?: Directory;
 }
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   registerKeyRoutes(app, deps);
   registerPolicyRoutes(app, deps);
   registerAuditRoutes(app, { db: deps.db });
+  const directory = deps.directory ?? new Directory({ db: deps.db });
+  registerTeamRoutes(app, { db: deps.db, directory });
+  registerUserRoutes(app, { db: deps.db, directory });
+  registerDocsRoutes(app);
 }
 
 export { requireAdmin } from './require-admin.js';

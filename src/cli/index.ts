@@ -4,6 +4,8 @@
  *   gatehouse demo                        run a self-contained demo (mock models, SQLite, a printed API key)
  *   gatehouse config check FILE           validate a config file and exit
  *   gatehouse keys create|list|revoke     manage virtual API keys through the admin API
+ *   gatehouse teams create|list|show|…    manage teams (members, models, limits, budgets) through the admin API
+ *   gatehouse users list|show|block|…     list users, block and unblock them through the admin API
  *   gatehouse audit verify|export         check the audit log's hash chain, export it as JSON Lines
  *   gatehouse policy test                 show what policy decides for a caller and a model, and why
  *   gatehouse login URL [--no-browser]    sign in through the browser and print a personal key to export
@@ -15,6 +17,8 @@ import { keysCommand } from './keys.js';
 import { runLogin } from './login.js';
 import { policyCommand } from './policy.js';
 import { runStart } from './start.js';
+import { teamsCommand } from './teams.js';
+import { usersCommand } from './users.js';
 
 const program = new Command()
   .name('gatehouse')
@@ -50,6 +54,8 @@ program
   .action((gateway: string, options: { browser: boolean }) => runLogin(gateway, options));
 
 program.addCommand(keysCommand());
+program.addCommand(teamsCommand());
+program.addCommand(usersCommand());
 program.addCommand(auditCommand());
 program.addCommand(policyCommand());
 
