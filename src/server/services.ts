@@ -37,12 +37,20 @@ export interface ServiceContext {
   publicUrl: () => string;
 }
 
+/**
+ * SQLite writes run on the event loop (better-sqlite3 is synchronous), so a batch of 500 records would stall every
+ * request for several milliseconds; smaller batches spread that cost out. Postgres writes are asynchronous and
+ * keep the configured size.
+ */
+const SQLITE_MAX_BATCH = 100;
+
 export function createServices(context: ServiceContext): GatewayServices {
   const { config, store, logger, metrics } = context;
+  const batchSize = store.sqlite ? Math.min(config.storage.batch_size, SQLITE_MAX_BATCH) : config.storage.batch_size;
   const usage = new BatchWriter<UsageRecord>({
     write: (batch) => insertUsageRecords(store.db, batch, store.sqlite),
     flushIntervalMs: config.storage.flush_interval,
-    batchSize: config.storage.batch_size,
+    batchSize,
     onError: (error, batch) => {
       metrics.usageWriteErrors.inc();
       logWriteError(logger, 'usage records', error, batch.length);
@@ -50,6 +58,7 @@ export function createServices(context: ServiceContext): GatewayServices {
   });
   const audit = new AuditLog(store, {
     ...auditLogOptions(config),
+    batchSize,
     onWriteError: (error, records) => logWriteError(logger, 'audit records', error, records.length),
     onPruneError: (error) => logger.error({ err: { message: (error as Error).message } }, 'audit retention failed; will retry'),
     onPruned: (deleted) => logger.info({ deleted }, 'audit records past retention deleted'),
