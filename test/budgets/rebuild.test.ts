@@ -12,7 +12,7 @@ import { SpendAggregator } from '../../src/spend/index.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { testDatabases, type OpenedTestDatabase } from '../store/databases.js';
 import { admitted } from './ledger-contract.js';
-import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from './test-redis.js';
+import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from '../support/redis.js';
 
 const BUDGETS: BoundBudget[] = [
   { rule: 'users', per: 'user', usd: 1_000, period: 'day' },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBudgetLedger, type LedgerOptions } from '../../src/budgets/index.js';
 import { concurrentSpend, simultaneousReservations } from './concurrent-spend.js';
 import { admitted, ledgerContract, options, T0 } from './ledger-contract.js';
-import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from './test-redis.js';
+import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from '../support/redis.js';
 
 const keyPrefix = testKeyPrefix();
 const clients: Redis[] = [];

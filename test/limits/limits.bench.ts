@@ -5,7 +5,7 @@
  */
 import { bench, describe } from 'vitest';
 import { MemoryLimitBackend, RedisLimitBackend, type LimitBucket } from '../../src/limits/index.js';
-import { connectedClient, redisUrl, testKeyPrefix } from './test-redis.js';
+import { connectedClient, redisUrl, testKeyPrefix } from '../support/redis.js';
 
 const HUGE = 1e12;
 const buckets: LimitBucket[] = [

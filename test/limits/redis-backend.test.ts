@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLimitBackend, type LimitBackend } from '../../src/limits/index.js';
 import { admitted, limitBackendContract, T0 } from './backend-contract.js';
-import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from './test-redis.js';
+import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from '../support/redis.js';
 
 const keyPrefix = testKeyPrefix();
 let admin: Redis | undefined;

@@ -10,7 +10,7 @@ import { createLimitsRedis, RedisLimitBackend, ResilientLimitBackend, type OnRed
 import { freePort } from '../support/free-port.js';
 import { admitted } from './backend-contract.js';
 import { startSilentRedis } from './silent-redis.js';
-import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from './test-redis.js';
+import { connectedClient, deletePrefix, redisSuiteName, redisUrl, testKeyPrefix } from '../support/redis.js';
 
 function recorder() {
   const log = { warn: [] as string[], info: [] as string[] };
