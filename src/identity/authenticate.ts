@@ -63,18 +63,24 @@ export interface Authenticator {
   authenticate(input: AuthenticationInput): Promise<Principal>;
 }
 
+/** After the credential is verified: refuses blocked people and places the principal in its team. */
+export interface PrincipalResolver {
+  resolvePrincipal(principal: Principal): Promise<Principal>;
+}
+
 export interface AuthenticatorParts {
   bootstrapKeys: BootstrapKeys;
   admins: AdminRule;
   tokens?: TokenVerifier;
   keys?: KeyVerifier;
   sessions?: SessionVerifier;
+  directory?: PrincipalResolver;
 }
 
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
-  const { bootstrapKeys, admins, tokens, keys, sessions } = parts;
+  const { bootstrapKeys, admins, tokens, keys, sessions, directory } = parts;
 
   const fromToken = async (token: string, header: string): Promise<Principal> => principalOfIdentity(await tokens!.verify(token, header), admins);
 
@@ -86,25 +92,30 @@ export function createAuthenticator(parts: AuthenticatorParts): Authenticator {
     return principal;
   }
 
-  return {
-    async authenticate({ headers, cookies }) {
-      try {
-        if (tokens) {
-          for (const header of tokens.proxyHeaders) {
-            const value = headers[header];
-            if (typeof value === 'string' && value.length > 0) return await fromToken(value, header);
-          }
+  async function credentialPrincipal({ headers, cookies }: AuthenticationInput): Promise<Principal> {
+    try {
+      if (tokens) {
+        for (const header of tokens.proxyHeaders) {
+          const value = headers[header];
+          if (typeof value === 'string' && value.length > 0) return await fromToken(value, header);
         }
-        const credential = presentedCredential(headers);
-        if (credential !== undefined) return await byCredential(credential);
-        const cookie = sessions && cookies?.[sessions.cookieName];
-        if (cookie) return (await sessions.verify(cookie)) ?? ANONYMOUS;
-        return ANONYMOUS;
-      } catch (error) {
-        if (error instanceof CredentialError) throw error.toClientError();
-        if (error instanceof GatehouseError) throw error;
-        throw new GatehouseError('GH_ERR_AUTH_INVALID', undefined, { detail: `credential check failed: ${(error as Error).message}` });
       }
+      const credential = presentedCredential(headers);
+      if (credential !== undefined) return await byCredential(credential);
+      const cookie = sessions && cookies?.[sessions.cookieName];
+      if (cookie) return (await sessions.verify(cookie)) ?? ANONYMOUS;
+      return ANONYMOUS;
+    } catch (error) {
+      if (error instanceof CredentialError) throw error.toClientError();
+      if (error instanceof GatehouseError) throw error;
+      throw new GatehouseError('GH_ERR_AUTH_INVALID', undefined, { detail: `credential check failed: ${(error as Error).message}` });
+    }
+  }
+
+  return {
+    async authenticate(input) {
+      const principal = await credentialPrincipal(input);
+      return directory && principal.authenticated ? directory.resolvePrincipal(principal) : principal;
     },
   };
 }

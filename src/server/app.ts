@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { RequestAccounting } from '../accounting/request-accounting.js';
 import { registerAdminRoutes } from '../admin/index.js';
+import type { Directory } from '../directory/index.js';
 import { GatehouseError } from '../errors.js';
 import { registerAssertionRoutes, type AssertionSigner } from '../identity/assertion/index.js';
 import type { VirtualKeys } from '../identity/keys/index.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   assertions?: () => AssertionSigner | undefined;
   /** Browser sign-in, sessions and `gatehouse login` (when identity.oidc is configured). */
   signIn?: BrowserSignIn | undefined;
+  /** Teams and people, for the admin API (its changes then apply on this replica at once). */
+  directory?: Directory;
 }
 
 /**
@@ -128,7 +131,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, deps.store, deps.metrics);
   registerModelRoutes(app, deps.runtime);
   const keys = deps.keys ?? (() => undefined);
-  registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db });
+  registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db, ...(deps.directory && { directory: deps.directory }) });
   registerPersonalKeyRoutes(app, { keys });
   deps.signIn?.register(app, keys);
   registerLlmRoutes(app, { runtime: deps.runtime, accounting: deps.accounting, assertions: deps.assertions });

@@ -47,7 +47,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { keys } = services;
   let runtime = Runtime.create(initial, { observer: metrics, identity: services.identity });
   let assertions: AssertionSigner | undefined;
-  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: services.accounting, logger, assertions: () => assertions, keys: () => keys, signIn: services.signIn });
+  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: services.accounting, logger, assertions: () => assertions, keys: () => keys, signIn: services.signIn, directory: services.directory });
 
   const { host, port } = splitListen(options.listen ?? initial.server.listen);
   await app.listen({ host, port });

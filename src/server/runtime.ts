@@ -6,7 +6,7 @@
  */
 import type { GatehouseConfig } from '../config/schema.js';
 import { AdminRule } from '../identity/admins.js';
-import { createAuthenticator, type Authenticator, type KeyVerifier, type SessionVerifier, type TokenVerifier } from '../identity/authenticate.js';
+import { createAuthenticator, type Authenticator, type KeyVerifier, type PrincipalResolver, type SessionVerifier, type TokenVerifier } from '../identity/authenticate.js';
 import { createTokenVerifier } from '../identity/bearer/index.js';
 import { BootstrapKeys } from '../identity/bootstrap-keys.js';
 import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
@@ -19,6 +19,7 @@ import type { Deployment, ModelGroup, RouterObserver } from '../router/types.js'
 export interface IdentityServices {
   keys?: KeyVerifier;
   sessions?: SessionVerifier;
+  directory?: PrincipalResolver;
 }
 
 export interface RuntimeOptions {

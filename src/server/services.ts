@@ -6,8 +6,11 @@
 import { RequestAccounting } from '../accounting/request-accounting.js';
 import { AuditLog, auditLogOptions } from '../audit/writer.js';
 import type { GatehouseConfig } from '../config/schema.js';
+import { Directory } from '../directory/index.js';
+import { AdminRule } from '../identity/admins.js';
 import { virtualKeysFromConfig, type VirtualKeys } from '../identity/keys/index.js';
 import { browserSignInFromConfig, type BrowserSignIn } from '../identity/oidc/browser-sign-in.js';
+import { principalOfSnapshot } from '../identity/sessions/identity-snapshot.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { BatchDroppedError, BatchWriter } from '../store/batch-writer.js';
@@ -20,6 +23,8 @@ export interface GatewayServices {
   audit: AuditLog;
   keys: VirtualKeys;
   signIn: BrowserSignIn | undefined;
+  /** Teams and people: blocked checks, team placement, first sign-in. */
+  directory: Directory;
   /** What every Runtime is built with. */
   identity: IdentityServices;
   /** Flush and close every writer, in order; the store itself is closed by the caller afterwards. */
@@ -44,6 +49,9 @@ export interface ServiceContext {
  */
 const SQLITE_MAX_BATCH = 100;
 
+/** How long a replica trusts what it read of a person (blocked, teams): a block made elsewhere applies within it. */
+const DIRECTORY_CACHE_MS = 10_000;
+
 export function createServices(context: ServiceContext): GatewayServices {
   const { config, store, logger, metrics } = context;
   const batchSize = store.sqlite ? Math.min(config.storage.batch_size, SQLITE_MAX_BATCH) : config.storage.batch_size;
@@ -64,13 +72,21 @@ export function createServices(context: ServiceContext): GatewayServices {
     onPruned: (deleted) => logger.info({ deleted }, 'audit records past retention deleted'),
   });
   const keys = virtualKeysFromConfig(config, store.db, logger);
-  const signIn = browserSignInFromConfig(config, { db: store.db, logger, config: context.currentConfig, publicUrl: context.publicUrl });
+  const directory = new Directory({ db: store.db, cacheTtlMs: DIRECTORY_CACHE_MS, onError: (error) => logger.warn({ err: { message: (error as Error).message } }, 'directory write failed') });
+  const signIn = browserSignInFromConfig(config, {
+    db: store.db,
+    logger,
+    config: context.currentConfig,
+    publicUrl: context.publicUrl,
+    onSignIn: (identity) => directory.recordSignIn(principalOfSnapshot(identity, new AdminRule(context.currentConfig().identity.admins), 'session')),
+  });
   return {
     accounting: new RequestAccounting(usage, audit, metrics, logger),
     audit,
     keys,
     signIn,
-    identity: { keys, ...(signIn && { sessions: signIn.sessions }) },
+    directory,
+    identity: { keys, directory, ...(signIn && { sessions: signIn.sessions }) },
     async close() {
       const results = await Promise.allSettled([usage.close(), audit.close(), keys.close(), signIn?.close()]);
       const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -17,6 +17,7 @@ import { CliLoginCodes } from '../sessions/cli-login-codes.js';
 import { RedisSessionMirror } from '../sessions/redis-mirror.js';
 import { SecretBox } from '../sessions/secret-box.js';
 import { cookieSpec } from '../sessions/session-cookie.js';
+import type { IdentitySnapshot } from '../sessions/identity-snapshot.js';
 import { OidcClient } from './oidc-client.js';
 import { SignInAttempts } from './sign-in-attempts.js';
 
@@ -36,6 +37,8 @@ export interface BrowserSignInOptions {
   /** `server.public_url`, or the URL the gateway listens on when none is configured. */
   publicUrl: () => string;
   clock?: () => number;
+  /** Told of every completed sign-in. */
+  onSignIn?: (identity: IdentitySnapshot) => Promise<void>;
 }
 
 /** Undefined when `identity.oidc` is not configured. Discovery starts here and retries in the background. */
@@ -70,7 +73,7 @@ export function browserSignInFromConfig(initial: GatehouseConfig, options: Brows
     sessions,
     oidc,
     register(app, keys) {
-      registerSignInRoutes(app, { oidc, sessions, attempts, publicUrl: options.publicUrl, cookieName });
+      registerSignInRoutes(app, { oidc, sessions, attempts, publicUrl: options.publicUrl, cookieName, ...(options.onSignIn && { onSignIn: options.onSignIn }) });
       registerCliLoginRoutes(app, { codes, keys, admins, publicUrl: options.publicUrl });
     },
     async close() {

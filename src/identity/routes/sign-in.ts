@@ -11,6 +11,7 @@ import type { OidcClient } from '../oidc/oidc-client.js';
 import { safeReturnTo } from '../oidc/return-to.js';
 import { SIGN_IN_TTL_MS, type SignInAttempts } from '../oidc/sign-in-attempts.js';
 import type { Principal } from '../principal.js';
+import type { IdentitySnapshot } from '../sessions/identity-snapshot.js';
 import type { BrowserSessions } from '../sessions/browser-sessions.js';
 import { clearingOptions, cookieSpec, type CookieSpec } from '../sessions/session-cookie.js';
 import { sendFailure, wantsHtml } from './sign-in-pages.js';
@@ -23,6 +24,8 @@ export interface SignInDeps {
   publicUrl(): string;
   /** The session cookie's name before any `__Host-` prefix (`identity.sessions.cookie_name`). */
   cookieName: string;
+  /** Told of every completed sign-in (the directory records the person). */
+  onSignIn?: (identity: IdentitySnapshot) => Promise<void>;
 }
 
 export const SIGN_IN_PATH = '/.gatehouse/sign_in';
@@ -115,6 +118,7 @@ async function finishSignIn(app: FastifyInstance, deps: SignInDeps, req: Fastify
   const session = sessionCookieSpec(deps);
   const { cookieValue, maxAgeSeconds } = await deps.sessions.create(result, cookies[session.name]);
   req.log.info({ subject: result.identity.subject }, 'signed in');
+  await deps.onSignIn?.(result.identity);
   return reply.setCookie(session.name, cookieValue, sessionCookieSpec(deps, maxAgeSeconds).options).redirect(pending.returnTo, 302);
 }
 
