@@ -1,7 +1,7 @@
 /**
  * The authorize stage: the compiled policy (or, without a `policies` key, the built-in rule "any authenticated
- * principal may use any model") evaluated over the caller, the HTTP request and the LLM request. A key restricted
- * to some models (its `allowed_models`) narrows that further, whatever policy says.
+ * principal may use any model") evaluated over the caller, the HTTP request and the LLM request. A key or a team
+ * restricted to some models (`allowed_models`) narrows that further, whatever policy says.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../identity/principal.js';
@@ -14,11 +14,11 @@ import { NO_OBLIGATIONS } from './obligations.js';
 import { anyDeploymentAllowed } from './routable.js';
 import type { ModelGroup } from '../router/types.js';
 
-const KEY_RULE = "the key's allowed models";
+const KEY_RULE = "the key's or team's allowed models";
 
 export function authorize(policy: CompiledPolicy, principal: Principal, request: RequestFacts, llm: LlmRequest, modelTags: readonly string[]): Decision {
   if (!mayUseModel(principal, llm.model)) {
-    return { allow: false, matchedRules: [KEY_RULE], message: `This key may not use the model "${llm.model}".`, obligations: NO_OBLIGATIONS };
+    return { allow: false, matchedRules: [KEY_RULE], message: `The model "${llm.model}" is not among the models your key or team may use.`, obligations: NO_OBLIGATIONS };
   }
   return evaluate(policy, { principal, request, llm: llmFacts(llm, modelTags) });
 }
