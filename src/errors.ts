@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   GH_ERR_MODEL_NOT_FOUND: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error', message: 'The model does not exist.' },
   GH_ERR_ENDPOINT_UNSUPPORTED: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', message: 'The model does not support this endpoint.' },
   GH_ERR_UPSTREAM_REJECTED: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error', message: 'The model provider rejected the request.' },
+  GH_ERR_RATE_LIMITED: { status: 429, openaiType: 'rate_limit_error', anthropicType: 'rate_limit_error', message: 'Rate limit reached; try again later.' },
+  GH_ERR_BUDGET_EXCEEDED: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error', message: 'Budget exhausted for this period.' },
+  GH_ERR_LIMITS_UNAVAILABLE: { status: 503, openaiType: 'api_error', anthropicType: 'overloaded_error', message: 'Rate limits cannot be checked right now; try again shortly.' },
   GH_ERR_UPSTREAM_RATE_LIMITED: { status: 429, openaiType: 'rate_limit_error', anthropicType: 'rate_limit_error', message: 'The model provider is rate limiting requests; try again later.' },
   GH_ERR_UPSTREAM_AUTH: { status: 502, openaiType: 'api_error', anthropicType: 'api_error', message: 'The gateway could not authenticate to the model provider.' },
   GH_ERR_UPSTREAM_ERROR: { status: 502, openaiType: 'api_error', anthropicType: 'api_error', message: 'The model provider returned an error.' },
@@ -40,6 +43,8 @@ export interface GatehouseErrorOptions {
   param?: string;
   /** Seconds a client should wait before retrying (sent as `retry-after`). */
   retryAfterSeconds?: number;
+  /** Further response headers, such as the `x-ratelimit-*` of a rate-limit refusal. */
+  headers?: Readonly<Record<string, string>>;
   /** Why, for logs only: never sent to the client. */
   detail?: string;
   cause?: unknown;
@@ -51,6 +56,7 @@ export class GatehouseError extends Error {
   readonly status: number;
   readonly param: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
   readonly detail: string | undefined;
 
   constructor(code: ErrorCode, message?: string, options: GatehouseErrorOptions = {}) {
@@ -60,6 +66,7 @@ export class GatehouseError extends Error {
     this.status = ERROR_CODES[code].status;
     this.param = options.param;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers;
     this.detail = options.detail;
   }
 }

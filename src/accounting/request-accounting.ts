@@ -14,6 +14,12 @@ import { denySummary } from '../policy/deny-summary.js';
 import type { Deployment } from '../router/types.js';
 import type { BatchWriter } from '../store/batch-writer.js';
 import type { UsageRecord } from '../store/usage-records.js';
+import type { SpendRecord } from '../spend/index.js';
+
+/** Where the spend of completed model calls goes (daily aggregates in the store). */
+export interface SpendSink {
+  recordSpend(record: SpendRecord): void;
+}
 
 /** What every audited request carries, model call or not. */
 export interface CompletedHttpRequest {
@@ -55,12 +61,15 @@ export class RequestAccounting {
     private readonly audit: AuditLog | undefined,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    private readonly spend?: SpendSink,
   ) {}
 
   /** A model call: usage record, audit record, metrics and a log line. */
   recordLlm(done: CompletedLlmRequest): void {
     const deploymentLabel = done.deployment ? `${done.deployment.group}/${done.deployment.id}` : 'none';
     this.usage.enqueue(usageRecord(done));
+    // Spend counts what reached a model: refused requests (no deployment) cost nothing and are not requests of it.
+    if (done.deployment !== undefined) this.spend?.recordSpend({ time: new Date(done.startedAt), principal: done.principal, model: done.modelGroup, usage: done.usage, costUsd: done.costUsd });
     this.audit?.append(auditRecord(done, done));
     this.metrics.observeRequest({
       endpoint: done.endpoint,
@@ -118,6 +127,8 @@ function usageRecord(done: CompletedLlmRequest): UsageRecord {
     status: done.status,
     errorCode: done.errorCode ?? null,
     principal: done.principal.subject,
+    overheadMs: done.overheadMs,
+    team: done.principal.team ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
 import { identitySchema, redisSchema } from './identity-schema.js';
 import { policiesSchema } from './policy-schema.js';
+import { budgetsSchema, limitsSchema } from './quota-schema.js';
 import { duration, size } from './schema-units.js';
 
 const listen = z
@@ -114,6 +115,8 @@ export const configSchema = z
     models: z.array(modelSchema).default([]),
     routing: routingSchema.prefault({}),
     redis: redisSchema.optional(),
+    limits: limitsSchema.prefault({}),
+    budgets: budgetsSchema.prefault({}),
     identity: identitySchema.prefault({}),
     /** Absent: the built-in rule (any authenticated principal may use any model); `[]` denies everything. */
     policies: policiesSchema.optional(),
@@ -148,6 +151,10 @@ export const configSchema = z
       headers.add(key);
       if (['x-api-key', 'cookie'].includes(header) || header.startsWith('x-gatehouse-')) ctx.addIssue({ code: 'custom', path: ['identity', 'bearer', i, 'header'], message: `"${issuer.header}" cannot carry a bearer token` });
     });
+    const longestRequest = Math.max(config.routing.timeout, ...config.models.flatMap((model) => model.deployments.map((deployment) => deployment.timeout ?? 0)));
+    if (config.limits.slot_lease <= longestRequest) ctx.addIssue({ code: 'custom', path: ['limits', 'slot_lease'], message: 'must be longer than the longest request (routing.timeout and any deployment timeout), or a slow request loses its concurrency slot' });
+    if (config.budgets.reservation_ttl <= longestRequest) ctx.addIssue({ code: 'custom', path: ['budgets', 'reservation_ttl'], message: 'must be longer than the longest request (routing.timeout and any deployment timeout), or a slow request loses its budget reservation' });
+    if (config.budgets.webhook_url !== undefined && config.budgets.soft_limit === undefined) ctx.addIssue({ code: 'custom', path: ['budgets', 'webhook_url'], message: 'needs budgets.soft_limit: the webhook is posted when spend crosses that fraction of a budget' });
     if (config.identity.oidc && !config.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'browser sign-in (identity.oidc) needs a secret of at least 16 characters to protect sessions' });
     for (const [name, provider] of Object.entries(config.providers)) {
       if (provider.type === 'azure' && !provider.base_url) ctx.addIssue({ code: 'custom', path: ['providers', name, 'base_url'], message: 'azure providers need base_url (https://NAME.openai.azure.com)' });
@@ -160,4 +167,5 @@ export type ProviderConfig = GatehouseConfig['providers'][string];
 export type ModelConfig = GatehouseConfig['models'][number];
 export type DeploymentConfig = ModelConfig['deployments'][number];
 export type RoutingConfig = GatehouseConfig['routing'];
+export type { BudgetsConfig, LimitsConfig } from './quota-schema.js';
 export type { BearerIssuerConfig, IdentityConfig, OidcConfig, RedisConfig } from './identity-schema.js';

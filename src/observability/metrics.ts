@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deployment, RouterObserver } from '../router/types.js';
+import { QuotaMetrics } from './quota-metrics.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
@@ -41,6 +42,9 @@ export class GatewayMetrics implements RouterObserver {
   private readonly cooldowns = new Counter({ name: 'gatehouse_cooldowns_total', help: 'Times a deployment was put in cooldown.', labelNames: ['deployment'], registers: [this.registry] });
   readonly usageQueue = new Gauge({ name: 'gatehouse_usage_queue_pending', help: 'Usage records waiting to be written to the store.', registers: [this.registry] });
   readonly usageWriteErrors = new Counter({ name: 'gatehouse_usage_write_errors_total', help: 'Failed writes of usage records to the store.', registers: [this.registry] });
+
+  /** Rate limits and budgets. */
+  readonly quota = new QuotaMetrics(this.registry);
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_process_' });

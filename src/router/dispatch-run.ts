@@ -9,6 +9,7 @@ import { backoffDelay } from './backoff.js';
 import { DispatchedResponse, type Dispatched } from './dispatched.js';
 import { coolingDownError, exhaustedError, failureLabel, isDeploymentFailure, noEligibleDeploymentError, type DeploymentFailure, type FailedAttempt } from './exhausted.js';
 import type { DeploymentHealth } from './health.js';
+import { DeploymentSaturated, saturatedError } from './saturated.js';
 import type { CandidateFilter, GroupDeployments, Strategy } from './strategies.js';
 import type { Deployment, ModelGroup, RouterObserver } from './types.js';
 
@@ -49,6 +50,8 @@ export class DispatchRun<T> implements CandidateFilter {
   /** Deployments this dispatch will not go back to: refused our credentials, or asked us to wait too long. */
   private banned: Set<Deployment> | undefined;
   private earliestCooldownEnd: number | undefined;
+  /** The deployment at its own rate limit that frees up first, when any was. */
+  private soonestSaturated: DeploymentSaturated | undefined;
 
   constructor(
     private readonly context: RouterContext,
@@ -85,6 +88,13 @@ export class DispatchRun<T> implements CandidateFilter {
     let deployment = this.choose(group);
     for (let retry = 1; deployment !== undefined; retry++) {
       const outcome = await this.tryDeployment(deployment, fallbackFrom);
+      if (outcome instanceof DeploymentSaturated) {
+        // Full, not failed: try another deployment at once, without using up a retry.
+        this.ban(deployment);
+        deployment = this.choose(group);
+        retry--;
+        continue;
+      }
       if (!(outcome instanceof Failed)) return outcome;
       if (retry > this.context.routing.retries) return undefined;
       const delay = this.retryDelay(deployment, outcome.failure, retry);
@@ -108,7 +118,7 @@ export class DispatchRun<T> implements CandidateFilter {
     return untried ?? strategy(group, this, health, random);
   }
 
-  private async tryDeployment(deployment: Deployment, fallbackFrom: string | undefined): Promise<Dispatched<T> | Failed> {
+  private async tryDeployment(deployment: Deployment, fallbackFrom: string | undefined): Promise<Dispatched<T> | Failed | DeploymentSaturated> {
     this.signal.throwIfAborted();
     const { health, now } = this.context;
     this.attempts++;
@@ -119,10 +129,18 @@ export class DispatchRun<T> implements CandidateFilter {
       value = await this.attempt(deployment, this.attempts);
     } catch (error) {
       health.release(deployment);
+      if (error instanceof DeploymentSaturated) return this.saturated(error);
       return this.failed(deployment, error);
     }
     health.recordSuccess(deployment, now() - started);
     return new DispatchedResponse(value, deployment, this.attempts, fallbackFrom, health, now);
+  }
+
+  /** The attempt was refused before any upstream call: it does not count as one. */
+  private saturated(refusal: DeploymentSaturated): DeploymentSaturated {
+    this.attempts--;
+    if (this.soonestSaturated === undefined || refusal.retryAfterMs < this.soonestSaturated.retryAfterMs) this.soonestSaturated = refusal;
+    return refusal;
   }
 
   /** Record a deployment failure, or rethrow anything else (an abort, a request the upstream rejected, a bug). */
@@ -185,6 +203,7 @@ export class DispatchRun<T> implements CandidateFilter {
   private finalError(chain: readonly GroupPlan[]): GatehouseError {
     const names = chain.map((plan) => plan.group.name);
     if (this.failures !== undefined) return exhaustedError(this.failures);
+    if (this.soonestSaturated !== undefined) return saturatedError(this.soonestSaturated, names);
     if (this.earliestCooldownEnd !== undefined) return coolingDownError(this.earliestCooldownEnd - this.context.now(), names);
     return noEligibleDeploymentError(names);
   }

@@ -5,3 +5,4 @@ export type { Dispatched } from './dispatched.js';
 export { DeploymentHealth, healthKey, type CooldownPolicy, type DeploymentHealthSnapshot } from './health.js';
 export type { StrategyName } from './strategies.js';
 export type { Deployment, ModelGroup, RouterObserver } from './types.js';
+export { DeploymentSaturated } from './saturated.js';

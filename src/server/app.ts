@@ -7,6 +7,8 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { RequestAccounting } from '../accounting/request-accounting.js';
 import { registerAdminRoutes } from '../admin/index.js';
+import type { QuotaServices } from '../quota/index.js';
+import { registerSpendRoutes } from '../spend/index.js';
 import type { Directory } from '../directory/index.js';
 import { GatehouseError } from '../errors.js';
 import { registerAssertionRoutes, type AssertionSigner } from '../identity/assertion/index.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   signIn?: BrowserSignIn | undefined;
   /** Teams and people, for the admin API (its changes then apply on this replica at once). */
   directory?: Directory;
+  /** Rate limits, budgets and spend. */
+  quota: QuotaServices;
 }
 
 /**
@@ -134,7 +138,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db, ...(deps.directory && { directory: deps.directory }) });
   registerPersonalKeyRoutes(app, { keys });
   deps.signIn?.register(app, keys);
-  registerLlmRoutes(app, { runtime: deps.runtime, accounting: deps.accounting, assertions: deps.assertions });
+  registerSpendRoutes(app, { db: deps.store.db, calendar: deps.quota.calendar });
+  registerLlmRoutes(app, { runtime: deps.runtime, accounting: deps.accounting, assertions: deps.assertions, quota: deps.quota });
   if (deps.assertions) registerAssertionRoutes(app, deps.assertions);
   return app;
 }

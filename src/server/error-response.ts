@@ -18,11 +18,13 @@ const OPENAI_CODES: Partial<Record<ErrorCode, string>> = {
   GH_ERR_AUTH_INVALID: 'invalid_api_key',
   GH_ERR_MODEL_NOT_FOUND: 'model_not_found',
   GH_ERR_UPSTREAM_RATE_LIMITED: 'rate_limit_exceeded',
+  GH_ERR_RATE_LIMITED: 'rate_limit_exceeded',
+  GH_ERR_BUDGET_EXCEEDED: 'insufficient_quota',
 };
 
 export function renderError(error: GatehouseError, dialect: Dialect, requestId: string): RenderedError {
   const spec = ERROR_CODES[error.code];
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-gatehouse-error': error.code };
+  const headers: Record<string, string> = { ...error.headers, 'content-type': 'application/json; charset=utf-8', 'x-gatehouse-error': error.code };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
   const body =
     dialect === 'anthropic'

@@ -1,10 +1,10 @@
 /**
  * The request path of every LLM call, one stage after another (DESIGN.md, "The request pipeline"):
  *
- *   authenticate → normalize → authorize → route (+ provider adapter) → respond → account
+ *   authenticate → normalize → authorize → limits & budgets → route (+ provider adapter) → respond → account
  *
- * Authentication runs in an onRequest hook, before the body is even read; the rest runs here. Limits and budgets
- * slot in between authorize and route.
+ * Authentication runs in an onRequest hook, before the body is even read; the rest runs here. What limits and
+ * budgets admitted is settled in the account stage, with the real usage, however the request ended.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestAccounting } from '../accounting/request-accounting.js';
@@ -25,12 +25,16 @@ import { attemptDeployment, type AttemptResult } from './upstream-call.js';
 import { renderError, toGatehouseError } from './error-response.js';
 import type { Runtime } from './runtime.js';
 import { pipeStream } from './stream-response.js';
+import { admitRequest, type QuotaServices, type RequestQuota } from '../quota/index.js';
+import { estimateInputTokens } from '../policy/input-tokens.js';
 
 export interface PipelineDeps {
   runtime(): Runtime;
   accounting: RequestAccounting;
   /** Signs the identity assertion for providers with `pass_identity`; returns undefined while its key is loading. */
   assertions?: () => AssertionSigner | undefined;
+  /** Rate limits and budgets. */
+  quota: QuotaServices;
 }
 
 /** What the account stage needs, filled in as the request walks the stages. */
@@ -42,11 +46,13 @@ interface Trace {
   attempts: number;
   upstreamMs: number | undefined;
   decision: Decision | undefined;
+  /** What limits and budgets admitted; settled by the account stage. */
+  quota: RequestQuota | undefined;
 }
 
 export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
   return async function handleLlm(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const trace: Trace = { startedAt: Date.now(), startedPerf: performance.now(), request: undefined, deployment: undefined, attempts: 0, upstreamMs: undefined, decision: undefined };
+    const trace: Trace = { startedAt: Date.now(), startedPerf: performance.now(), request: undefined, deployment: undefined, attempts: 0, upstreamMs: undefined, decision: undefined, quota: undefined };
     const principal = req.principal ?? ANONYMOUS;
     try {
       const runtime = deps.runtime();
@@ -58,13 +64,16 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
       const eligible = eligibility(endpoint, decision);
       if (!anyDeploymentAllowed(decision.obligations?.route, group, (name) => runtime.router.group(name))) throw new GatehouseError('GH_ERR_POLICY_DENIED', `No deployment of the model "${request.model}" is allowed for you.`);
 
+      const quota = (trace.quota = await admitRequest(deps.quota, principal, request, group, decision.obligations));
+
       const client = clientAbort(reply);
       const { routing } = runtime.config;
       const assertion = identityAssertion(deps, principal);
       const dispatched = await runtime.router.dispatch(
         request.model,
-        (deployment, attempt) => {
+        async (deployment, attempt) => {
           trace.attempts = attempt;
+          await quota.gate(deployment);
           return attemptDeployment(deployment, { request, clientHeaders: req.headers, clientSignal: client.signal, totalTimeoutMs: routing.timeout, firstByteTimeoutMs: routing.first_byte_timeout, assertion });
         },
         { signal: client.signal, eligible },
@@ -74,7 +83,7 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
       trace.upstreamMs = dispatched.value.upstreamMs;
       let outcome: Outcome = { ok: false, status: 500, usage: ZERO_USAGE, costUsd: 0, firstByteOverheadMs: undefined, errorCode: 'GH_ERR_INTERNAL' };
       try {
-        outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf, decision.obligations?.logPrompts === true);
+        outcome = await respond(req, reply, dispatched.value, dispatched.deployment, client.signal, trace.startedPerf, decision.obligations?.logPrompts === true, quota.headers);
       } finally {
         dispatched.release({ ok: outcome.ok });
         client.dispose();
@@ -112,11 +121,11 @@ interface Outcome {
   completion?: string;
 }
 
-async function respond(req: FastifyRequest, reply: FastifyReply, result: AttemptResult, deployment: Deployment, signal: AbortSignal, requestStart: number, keepCompletion: boolean): Promise<Outcome> {
+async function respond(req: FastifyRequest, reply: FastifyReply, result: AttemptResult, deployment: Deployment, signal: AbortSignal, requestStart: number, keepCompletion: boolean, rateLimitHeaders: Readonly<Record<string, string>>): Promise<Outcome> {
   const dialect = req.routeOptions.url === '/v1/messages' ? 'anthropic' : 'openai';
   if (result.kind === 'json') {
     const costUsd = costOf(deployment, result.usage);
-    await reply.code(200).headers({ 'content-type': 'application/json', 'x-gatehouse-cost': costUsd.toFixed(8) }).send(result.body);
+    await reply.code(200).headers(rateLimitHeaders).headers({ 'content-type': 'application/json', 'x-gatehouse-cost': costUsd.toFixed(8) }).send(result.body);
     return { ok: true, status: 200, usage: result.usage, costUsd, firstByteOverheadMs: undefined, errorCode: undefined, ...(keepCompletion && { completion: completionTextFromBody(dialect, result.body) }) };
   }
   reply.hijack();
@@ -125,20 +134,34 @@ async function respond(req: FastifyRequest, reply: FastifyReply, result: Attempt
     const stream = await pipeStream(reply.raw, result.body, result.exchange.createStreamTranslator(), {
       dialect,
       signal,
-      headers: { 'x-request-id': req.id },
+      headers: { ...rateLimitHeaders, 'x-request-id': req.id },
       capture: keepCompletion,
     });
-    const costUsd = costOf(deployment, stream.usage);
+    const usage = stream.interruptedBy === undefined || stream.usage.outputTokens > 0 ? stream.usage : chargedForDelivered(stream.usage, stream.deliveredTokens, req.body);
+    const costUsd = costOf(deployment, usage);
     const overhead = stream.firstWriteMs === undefined ? undefined : pipeStart - requestStart - result.upstreamMs;
     const errorCode = stream.interruptedBy === 'timeout' ? 'GH_ERR_UPSTREAM_TIMEOUT' : stream.interruptedBy === 'upstream' ? 'GH_ERR_UPSTREAM_ERROR' : stream.interruptedBy === 'client' ? 'client_disconnected' : undefined;
-    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage: stream.usage, costUsd, firstByteOverheadMs: overhead, errorCode, ...(stream.captured !== undefined && { completion: completionTextFromStream(dialect, stream.captured) }) };
+    return { ok: stream.interruptedBy !== 'upstream' && stream.interruptedBy !== 'timeout', status: 200, usage, costUsd, firstByteOverheadMs: overhead, errorCode, ...(stream.captured !== undefined && { completion: completionTextFromStream(dialect, stream.captured) }) };
   } finally {
     result.deadline.clear();
   }
 }
 
+/**
+ * A stream that ended before the provider reported usage (the client left, the upstream broke) is charged for
+ * what reached the client: output estimated from the text delivered, input from the request.
+ */
+function chargedForDelivered(reported: Usage, deliveredTokens: number, body: unknown): Usage {
+  return {
+    ...reported,
+    inputTokens: reported.inputTokens > 0 ? reported.inputTokens : estimateInputTokens(body as LlmRequest['body']),
+    outputTokens: deliveredTokens,
+  };
+}
+
 function account(deps: PipelineDeps, req: FastifyRequest, trace: Trace, principal: Principal, outcome: Outcome): void {
   const request = trace.request!;
+  trace.quota?.settle({ tokens: outcome.usage.inputTokens + outcome.usage.outputTokens, costUsd: outcome.costUsd });
   const latencyMs = performance.now() - trace.startedPerf;
   const overheadMs = outcome.firstByteOverheadMs ?? Math.max(0, latencyMs - (trace.upstreamMs ?? 0));
   req.accounted = true;

@@ -13,6 +13,7 @@ import { browserSignInFromConfig, type BrowserSignIn } from '../identity/oidc/br
 import { principalOfSnapshot } from '../identity/sessions/identity-snapshot.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { QuotaServices } from '../quota/index.js';
 import { BatchDroppedError, BatchWriter } from '../store/batch-writer.js';
 import type { Store } from '../store/database.js';
 import { insertUsageRecords, type UsageRecord } from '../store/usage-records.js';
@@ -25,6 +26,8 @@ export interface GatewayServices {
   signIn: BrowserSignIn | undefined;
   /** Teams and people: blocked checks, team placement, first sign-in. */
   directory: Directory;
+  /** Rate limits, budgets and spend. */
+  quota: QuotaServices;
   /** What every Runtime is built with. */
   identity: IdentityServices;
   /** Flush and close every writer, in order; the store itself is closed by the caller afterwards. */
@@ -80,15 +83,17 @@ export function createServices(context: ServiceContext): GatewayServices {
     publicUrl: context.publicUrl,
     onSignIn: (identity) => directory.recordSignIn(principalOfSnapshot(identity, new AdminRule(context.currentConfig().identity.admins), 'session')),
   });
+  const quota = new QuotaServices({ config, db: store.db, logger, metrics: metrics.quota, directory, currentConfig: context.currentConfig, ...(store.sqlite && { maxBatch: SQLITE_MAX_BATCH }) });
   return {
-    accounting: new RequestAccounting(usage, audit, metrics, logger),
+    accounting: new RequestAccounting(usage, audit, metrics, logger, quota),
     audit,
     keys,
     signIn,
     directory,
+    quota,
     identity: { keys, directory, ...(signIn && { sessions: signIn.sessions }) },
     async close() {
-      const results = await Promise.allSettled([usage.close(), audit.close(), keys.close(), signIn?.close()]);
+      const results = await Promise.allSettled([usage.close(), audit.close(), keys.close(), signIn?.close(), quota.close()]);
       const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
     },

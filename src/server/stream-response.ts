@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import { SseParser } from '../llm/sse.js';
+import { StreamedOutput } from '../llm/streamed-output.js';
 import type { StreamTranslator } from '../llm/stream.js';
 import type { Dialect, SseEvent, Usage } from '../llm/types.js';
 import type { UpstreamBody } from '../providers/types.js';
@@ -20,6 +21,8 @@ export interface StreamOutcome {
   interruptedBy: 'client' | 'upstream' | 'timeout' | undefined;
   /** Everything written to the client, when asked for (a `log_prompts` obligation). */
   captured: string | undefined;
+  /** Output tokens estimated from the text written to the client: what to charge when usage never came. */
+  deliveredTokens: number;
 }
 
 export async function pipeStream(res: ServerResponse, body: UpstreamBody, translator: StreamTranslator, options: { dialect: Dialect; signal: AbortSignal; headers: Record<string, string>; capture?: boolean }): Promise<StreamOutcome> {
@@ -29,9 +32,11 @@ export async function pipeStream(res: ServerResponse, body: UpstreamBody, transl
   const started = performance.now();
   let firstWriteMs: number | undefined;
   let captured = options.capture ? '' : undefined;
+  const delivered = new StreamedOutput();
   const write = async (text: string): Promise<void> => {
     if (text.length === 0 || res.destroyed) return;
     if (captured !== undefined) captured += text;
+    delivered.add(text);
     firstWriteMs ??= performance.now() - started;
     if (!res.write(text)) await once(res, 'drain', { signal: options.signal });
   };
@@ -49,7 +54,7 @@ export async function pipeStream(res: ServerResponse, body: UpstreamBody, transl
   } finally {
     if (!res.destroyed) res.end();
   }
-  return { usage: translator.usage, firstWriteMs, interruptedBy, captured };
+  return { usage: translator.usage, firstWriteMs, interruptedBy, captured, deliveredTokens: delivered.tokens };
 }
 
 function translateAll(events: readonly SseEvent[], translator: StreamTranslator): string {

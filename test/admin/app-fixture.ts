@@ -13,6 +13,7 @@ import { VirtualKeys, type VirtualKeysOptions } from '../../src/identity/keys/in
 import type { Principal } from '../../src/identity/principal.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
+import { QuotaServices } from '../../src/quota/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { Runtime } from '../../src/server/runtime.js';
 import { BatchWriter } from '../../src/store/batch-writer.js';
@@ -76,7 +77,8 @@ export async function startAdminApp(options: AdminAppOptions = {}): Promise<Admi
   const runtime = withTestTokens(Runtime.create(config, { identity: { ...(keys && { keys }), sessions: fakeSessions(admins) } }), admins);
   const metrics = new GatewayMetrics({ defaultMetrics: false });
   const writer = new BatchWriter<UsageRecord>({ write: () => Promise.resolve(), flushIntervalMs: 1000, batchSize: 100 });
-  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger), logger, keys: () => keys });
+  const quota = new QuotaServices({ config, db: store.db, logger, metrics: metrics.quota, currentConfig: () => config });
+  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger, quota), logger, keys: () => keys, quota });
   await app.ready();
   return {
     app,
@@ -87,6 +89,7 @@ export async function startAdminApp(options: AdminAppOptions = {}): Promise<Admi
     async close() {
       await app.close();
       await writer.close();
+      await quota.close();
       await keys?.close();
       await store.close();
       await runtime.retire(undefined);

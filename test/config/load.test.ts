@@ -135,11 +135,18 @@ describe('parseConfig: a valid configuration', () => {
 });
 
 describe('parseConfig: errors name the path', () => {
-  it('rejects the sections the schema does not have yet as unknown top-level keys', () => {
-    const text = 'identity: { admins: { groups: [a] } }\npolicies: []\nredis: { url: "redis://127.0.0.1:6379" }\nlimits: { on_redis_error: open }\n';
+  it('rejects an unknown top-level key, listing the allowed ones', () => {
+    const text = 'identity: { admins: { groups: [a] } }\npolicies: []\nredis: { url: "redis://127.0.0.1:6379" }\nlimit: { on_redis_error: open }\n';
     const issues = issuesOf(text);
-    expect(issues.map((issue) => issue.path)).toEqual(['limits']);
-    expect(issues[0]?.message).toMatch(/^unknown top-level key; allowed keys: server, storage, secret, logging, providers, models, routing, /);
+    expect(issues.map((issue) => issue.path)).toEqual(['limit']);
+    expect(issues[0]?.message).toMatch(/^unknown top-level key; allowed keys: server, storage, secret, logging, providers, models, routing, redis, limits, budgets, /);
+  });
+
+  it('checks the limits and budgets sections', () => {
+    const text = 'limits: { on_redis_error: maybe, slot_lease: 1m }\nrouting: { timeout: 5m }\nbudgets: { timezone: Mars/Olympus, claim_dimensions: [department], webhook_url: "http://127.0.0.1:9/hook" }\n';
+    expect(issuesOf(text).map((issue) => issue.path).sort()).toEqual(['budgets.claim_dimensions[0]', 'budgets.timezone', 'limits.on_redis_error']);
+    const refined = 'limits: { slot_lease: 1m }\nrouting: { timeout: 5m }\nbudgets: { reservation_ttl: 10m, webhook_url: "http://127.0.0.1:9/hook" }\n';
+    expect(issuesOf(refined).map((issue) => issue.path).sort()).toEqual(['budgets.webhook_url', 'limits.slot_lease']);
   });
 
   it('names an unknown key at several depths, with the keys allowed there', () => {

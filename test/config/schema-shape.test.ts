@@ -19,13 +19,13 @@ describe('schema shape', () => {
   });
 
   it('has no schema for paths outside it, nor for inherited property names', () => {
-    expect(schemaAt(configSchema, ['limits'])).toBeUndefined();
+    expect(schemaAt(configSchema, ['quotas'])).toBeUndefined();
     expect(schemaAt(configSchema, ['server', 'constructor'])).toBeUndefined();
     expect(schemaAt(configSchema, ['models', 'name'])).toBeUndefined();
   });
 
   it('lists the keys an object allows', () => {
-    expect(allowedKeys(configSchema, [])).toEqual(['server', 'storage', 'secret', 'logging', 'providers', 'models', 'routing', 'redis', 'identity', 'policies', 'audit']);
+    expect(allowedKeys(configSchema, [])).toEqual(['server', 'storage', 'secret', 'logging', 'providers', 'models', 'routing', 'redis', 'limits', 'budgets', 'identity', 'policies', 'audit']);
     expect(allowedKeys(configSchema, ['routing', 'backoff'])).toEqual(['initial', 'max']);
     expect(allowedKeys(configSchema, ['routing', 'retries'])).toBeUndefined();
   });

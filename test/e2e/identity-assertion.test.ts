@@ -18,6 +18,7 @@ import type { Principal } from '../../src/identity/principal.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { GatewayMetrics } from '../../src/observability/metrics.js';
+import { QuotaServices } from '../../src/quota/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { startGateway } from '../../src/server/gateway.js';
 import { Runtime } from '../../src/server/runtime.js';
@@ -213,11 +214,13 @@ describe('a caller with email and groups', () => {
     const writer = new BatchWriter<UsageRecord>({ write: async () => undefined, flushIntervalMs: 1000, batchSize: 100 });
     const runtime = Runtime.create(loaded, { identity: { keys } });
     signer = await loadAssertionSigner(loaded.identity.assertion, PUBLIC_URL);
-    const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger), logger, assertions: () => signer });
+    const quota = new QuotaServices({ config: runtime.config, db: store.db, logger, metrics: metrics.quota, currentConfig: () => runtime.config });
+    const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger, quota), logger, assertions: () => signer, quota });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     close = async () => {
       await app.close();
       await writer.close();
+      await quota.close();
       await store.close();
       await runtime.retire(undefined);
     };

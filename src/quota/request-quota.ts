@@ -1,0 +1,185 @@
+/**
+ * The limits-and-budgets stage of one model call, between authorize and route:
+ *
+ *   admit   every rate-limit bucket and budget the request is bound to (policy, its team, its person, its key),
+ *           in parallel: one Redis round trip for the limits and one for the budgets, or none when nothing applies;
+ *   gate    the chosen deployment's own `rpm`/`tpm`, once the router picks one (a saturated deployment is skipped);
+ *   settle  when the response is over, however it ended: the real tokens and cost replace the estimates and the
+ *           concurrency slots are freed. Settlement is off the response path; it never throws.
+ *
+ * A refusal is a GatehouseError the pipeline renders in the client's dialect: 429 with OpenAI's rate-limit headers,
+ * 429 for an exhausted budget, 503 when Redis is unreachable and `limits.on_redis_error` is `closed`.
+ */
+import { GatehouseError } from '../errors.js';
+import type { Principal } from '../identity/principal.js';
+import type { LlmRequest } from '../llm/types.js';
+import { budgetBuckets, estimateCostUsd, type BudgetBucket, type Reservation, type ReserveRefused } from '../budgets/index.js';
+import { deploymentBucket, policyBuckets, rateLimitHeaders, type Admission, type LimitBucket, type LimitTicket, type Refused } from '../limits/index.js';
+import { estimateInputTokens } from '../policy/input-tokens.js';
+import { NO_OBLIGATIONS, type Obligations } from '../policy/obligations.js';
+import { DeploymentSaturated } from '../router/saturated.js';
+import type { Deployment, ModelGroup } from '../router/types.js';
+import type { QuotaServices } from './quota-services.js';
+
+/** What the request actually used, known when it ends. */
+export interface ActualUsage {
+  readonly tokens: number;
+  readonly costUsd: number;
+}
+
+/** An admitted request's holds on limits and budgets; settle it exactly once. */
+export interface RequestQuota {
+  /** `x-ratelimit-*` headers for the response (empty when no per-minute limit applies). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** For the router: admits the request on a deployment's own rpm/tpm, or throws DeploymentSaturated. */
+  gate(deployment: Deployment): Promise<void>;
+  /** Replaces the estimates by the actual usage and frees concurrency slots. Never throws, never waits. */
+  settle(actual: ActualUsage): void;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A request bound to nothing: the common case costs no allocation and no I/O. */
+const UNLIMITED: RequestQuota = Object.freeze({ headers: NO_HEADERS, gate: async () => {}, settle: () => {} });
+
+export async function admitRequest(quota: QuotaServices, principal: Principal, request: LlmRequest, group: ModelGroup, policyObligations: Obligations | undefined): Promise<RequestQuota> {
+  const obligations = quota.directory ? await quota.directory.obligationsFor(principal, policyObligations ?? NO_OBLIGATIONS) : (policyObligations ?? NO_OBLIGATIONS);
+  const buckets = obligations.limits.length === 0 ? NO_BUCKETS : policyBuckets(obligations.limits, principal, request.model);
+  const budgets = obligations.budgets.length === 0 ? NO_BUDGETS : budgetBuckets(obligations.budgets, principal, request.model);
+  const gated = group.deployments.some((deployment) => deployment.rpm !== undefined || deployment.tpm !== undefined);
+  if (buckets.length === 0 && budgets.length === 0 && !gated) return UNLIMITED;
+
+  // Admitted on an estimate (input plus the most output the request allows), settled on the real usage.
+  const inputTokens = estimateInputTokens(request.body);
+  const estimatedTokens = inputTokens + (request.maxTokens ?? quota.defaultMaxTokens);
+  const estimatedCostUsd = budgets.length === 0 ? 0 : estimateCostUsd(group.deployments, { inputTokens, maxTokens: request.maxTokens, defaultMaxTokens: quota.defaultMaxTokens });
+  const [admission, reservation] = await Promise.all([admitLimits(quota, buckets, estimatedTokens), reserveBudgets(quota, budgets, estimatedCostUsd)]);
+
+  if (admission?.kind !== 'admitted' || reservation?.kind === 'refused' || reservation?.kind === 'unavailable') {
+    // All or nothing: give back whatever the other half took.
+    if (admission?.kind === 'admitted') void quota.limits.settle(admission.ticket, { tokens: 0 }).catch(quota.onSettleError);
+    if (reservation?.kind === 'reserved') void settleBudget(quota, reservation.reservation, 0);
+    throw refusalError(quota, admission, reservation);
+  }
+  return new AdmittedRequest(quota, admission, reservation?.kind === 'reserved' ? reservation.reservation : undefined, estimatedTokens);
+}
+
+const NO_BUCKETS: LimitBucket[] = [];
+const NO_BUDGETS: BudgetBucket[] = [];
+const ADMITTED_NOTHING: Admission = Object.freeze({ kind: 'admitted', ticket: Object.freeze({ buckets: NO_BUCKETS, estimatedTokens: 0 }), status: Object.freeze([]) }) as Admission;
+
+async function admitLimits(quota: QuotaServices, buckets: readonly LimitBucket[], tokens: number): Promise<Admission> {
+  if (buckets.length === 0) return ADMITTED_NOTHING;
+  return quota.limits.admit(buckets, { tokens });
+}
+
+type BudgetOutcome = { kind: 'reserved'; reservation: Reservation } | { kind: 'refused'; refusal: ReserveRefused } | { kind: 'unavailable' } | { kind: 'unchecked' };
+
+async function reserveBudgets(quota: QuotaServices, budgets: readonly BudgetBucket[], estimateUsd: number): Promise<BudgetOutcome | undefined> {
+  if (budgets.length === 0) return undefined;
+  try {
+    const result = await quota.ledger.reserve(budgets, estimateUsd, new Date());
+    quota.budgetsReachable();
+    return result.ok ? { kind: 'reserved', reservation: result.reservation } : { kind: 'refused', refusal: result };
+  } catch (error) {
+    // Only a shared (Redis) ledger can fail; the memory ledger does no I/O.
+    quota.budgetsUnreachable(error);
+    return quota.onRedisError === 'closed' ? { kind: 'unavailable' } : { kind: 'unchecked' };
+  }
+}
+
+function settleBudget(quota: QuotaServices, reservation: Reservation, costUsd: number): Promise<void> {
+  return quota.ledger.settle(reservation, costUsd).then(
+    (settled) => {
+      for (const bucket of settled) quota.metrics.budgetSettled(bucket.key, bucket.period, bucket.spentUsd, bucket.limitUsd);
+    },
+    (error: unknown) => quota.budgetsUnreachable(error),
+  );
+}
+
+function refusalError(quota: QuotaServices, admission: Admission, budget: BudgetOutcome | undefined): GatehouseError {
+  if (admission.kind === 'unavailable' || budget?.kind === 'unavailable') {
+    return new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1, detail: 'redis unreachable and limits.on_redis_error is closed' });
+  }
+  if (admission.kind === 'refused') {
+    quota.metrics.limitHit(admission.bucket, admission.limit);
+    return rateLimitError(admission);
+  }
+  const refusal = (budget as { refusal: ReserveRefused }).refusal;
+  quota.metrics.budgetRefused(refusal.bucket, refusal.period);
+  return budgetError(refusal);
+}
+
+const LIMIT_WORDS = { requests: 'requests per minute', tokens: 'tokens per minute', concurrent: 'requests in flight' } as const;
+
+function rateLimitError(refused: Refused): GatehouseError {
+  const headers = rateLimitHeaders(refused);
+  const bound = refused.status.find((status) => status.key === refused.bucket);
+  const limit = refused.limit === 'requests' ? bound?.requests?.limit : refused.limit === 'tokens' ? bound?.tokens?.limit : bound?.concurrent?.limit;
+  const stated = limit === undefined ? LIMIT_WORDS[refused.limit] : `${limit} ${LIMIT_WORDS[refused.limit]}`;
+  if (refused.exceedsLimit) {
+    return new GatehouseError('GH_ERR_RATE_LIMITED', `This request alone needs more tokens than the limit of ${stated} for ${refused.bucket}; lower max_tokens or shorten the prompt.`, {
+      headers: { ...headers, 'x-should-retry': 'false' },
+    });
+  }
+  return new GatehouseError('GH_ERR_RATE_LIMITED', `Rate limit reached for ${refused.bucket}: ${stated}. Try again in ${Math.max(1, Math.ceil(refused.retryAfterMs / 1000))}s.`, {
+    headers,
+    retryAfterSeconds: refused.retryAfterMs / 1000,
+  });
+}
+
+function budgetError(refusal: ReserveRefused): GatehouseError {
+  const period = refusal.period === 'total' ? 'in total' : `this ${refusal.period}`;
+  const spent = `$${refusal.spentUsd.toFixed(2)} of $${refusal.limitUsd.toFixed(2)} spent ${period}`;
+  const reset = refusal.resetsAt === undefined ? '' : `; it resets at ${refusal.resetsAt.toISOString()}`;
+  return new GatehouseError('GH_ERR_BUDGET_EXCEEDED', `Budget exceeded for ${refusal.bucket}: ${spent}${reset}.`, {
+    headers: { 'x-should-retry': 'false' },
+    ...(refusal.resetsAt !== undefined && { retryAfterSeconds: Math.max(1, (refusal.resetsAt.getTime() - Date.now()) / 1000) }),
+  });
+}
+
+class AdmittedRequest implements RequestQuota {
+  readonly headers: Readonly<Record<string, string>>;
+  private deploymentTicket: LimitTicket | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly quota: QuotaServices,
+    private readonly admission: Admission & { kind: 'admitted' },
+    private readonly reservation: Reservation | undefined,
+    private readonly estimatedTokens: number,
+  ) {
+    this.headers = admission.status.length === 0 ? NO_HEADERS : rateLimitHeaders(admission);
+  }
+
+  async gate(deployment: Deployment): Promise<void> {
+    const bucket = deploymentBucket(deployment);
+    if (bucket === undefined) return;
+    // A retry on another deployment gives back what the previous one took.
+    this.releaseDeployment(0);
+    const admission = await this.quota.limits.admit([bucket], { tokens: this.estimatedTokens });
+    if (admission.kind === 'admitted') {
+      this.deploymentTicket = admission.ticket;
+      return;
+    }
+    if (admission.kind === 'unavailable') throw new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1, detail: 'redis unreachable and limits.on_redis_error is closed' });
+    this.quota.metrics.limitHit(admission.bucket, admission.limit);
+    // A request too large for the deployment's tpm will never fit: no point waiting for it.
+    throw new DeploymentSaturated(admission.exceedsLimit ? Number.POSITIVE_INFINITY : admission.retryAfterMs, rateLimitHeaders(admission));
+  }
+
+  settle(actual: ActualUsage): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.admission.ticket.buckets.length > 0) void this.quota.limits.settle(this.admission.ticket, { tokens: actual.tokens }).catch(this.quota.onSettleError);
+    this.releaseDeployment(actual.tokens);
+    if (this.reservation !== undefined) void settleBudget(this.quota, this.reservation, actual.costUsd);
+  }
+
+  private releaseDeployment(tokens: number): void {
+    const ticket = this.deploymentTicket;
+    if (ticket === undefined) return;
+    this.deploymentTicket = undefined;
+    void this.quota.limits.settle(ticket, { tokens }).catch(this.quota.onSettleError);
+  }
+}
