@@ -130,12 +130,17 @@ function rateLimitError(refused: Refused): GatehouseError {
 
 function budgetError(refusal: ReserveRefused): GatehouseError {
   const period = refusal.period === 'total' ? 'in total' : `this ${refusal.period}`;
-  const spent = `$${refusal.spentUsd.toFixed(2)} of $${refusal.limitUsd.toFixed(2)} spent ${period}`;
+  const spent = `$${usd(refusal.spentUsd + refusal.reservedUsd)} of $${usd(refusal.limitUsd)} spent or held by requests in flight ${period}`;
   const reset = refusal.resetsAt === undefined ? '' : `; it resets at ${refusal.resetsAt.toISOString()}`;
   return new GatehouseError('GH_ERR_BUDGET_EXCEEDED', `Budget exceeded for ${refusal.bucket}: ${spent}${reset}.`, {
     headers: { 'x-should-retry': 'false' },
     ...(refusal.resetsAt !== undefined && { retryAfterSeconds: Math.max(1, (refusal.resetsAt.getTime() - Date.now()) / 1000) }),
   });
+}
+
+/** Cents for ordinary amounts; tiny budgets (tests, cheap models) keep their micro-dollars. */
+function usd(amount: number): string {
+  return amount >= 0.01 ? amount.toFixed(2) : amount.toFixed(6).replace(/\.?0+$/, '');
 }
 
 class AdmittedRequest implements RequestQuota {
