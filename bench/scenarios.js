@@ -96,6 +96,19 @@ async function bearerJwt(claims) {
   }
 }
 
+/**
+ * Limits and budgets that every request is checked against and counted in, all far out of reach so none refuses:
+ * per-user rpm, tpm and concurrency, a per-user monthly budget and the deployment's own rpm/tpm. With Redis, the
+ * shared backend (one round trip for the limits and one for the budget per request, in parallel, plus the
+ * deployment gate); without, the in-memory one.
+ */
+const LIMITED_POLICY = [
+  { name: 'signed-in callers', allow: { authenticated_user: true } },
+  { name: 'per-user limits and budget', when: { authenticated_user: true }, limits: [{ per: 'user', rpm: 100_000_000, tpm: 1_000_000_000_000, concurrent: 100_000 }], budgets: [{ per: 'user', usd: 1_000_000_000, period: 'month' }] },
+];
+const LIMITED_MODEL = { models: [{ name: MODEL, deployments: [{ provider: 'upstream', model: 'mock-gpt', input_cost_per_mtok: 0.15, output_cost_per_mtok: 0.6, rpm: 100_000_000, tpm: 1_000_000_000_000 }] }] };
+const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 /** @type {readonly Scenario[]} */
 export const SCENARIOS = [
   {
@@ -122,10 +135,24 @@ export const SCENARIOS = [
   },
   {
     name: 'policy-50',
-    description: 'bearer JWT as in `jwt`, with the 50-rule policy of bench/policy-eval.js (limits and budgets raised out of reach)',
+    description: 'bearer JWT as in `jwt`, with the 50-rule policy of bench/policy-eval.js (its limits and budgets, enforced, raised out of reach)',
     gateway: { ...WITH_BOOTSTRAP_KEY, policies: scenarioPolicy() },
     headers: POLICY_HEADERS,
     setup: () => bearerJwt(POLICY_CALLER),
+  },
+  {
+    name: 'limits-memory',
+    description: 'bearer JWT as in `jwt`, with per-user rpm/tpm/concurrent limits, a per-user monthly budget and deployment rpm/tpm (all out of reach), in-memory counters',
+    gateway: { ...WITH_BOOTSTRAP_KEY, ...LIMITED_MODEL, policies: LIMITED_POLICY },
+    headers: {},
+    setup: () => bearerJwt({ sub: 'bench-user', email: 'bench-user@example.com', groups: ['engineering'] }),
+  },
+  {
+    name: 'limits-redis',
+    description: `as limits-memory, with the counters in Redis (BENCH_REDIS_URL, default ${BENCH_REDIS_URL}) shared by every replica`,
+    gateway: { ...WITH_BOOTSTRAP_KEY, ...LIMITED_MODEL, policies: LIMITED_POLICY, redis: { url: BENCH_REDIS_URL, key_prefix: `gatehouse-bench:${process.pid}:` } },
+    headers: {},
+    setup: () => bearerJwt({ sub: 'bench-user', email: 'bench-user@example.com', groups: ['engineering'] }),
   },
 ];
 
