@@ -17,7 +17,7 @@ import { budgetBuckets, estimateCostUsd, type BudgetBucket, type Reservation, ty
 import { deploymentBucket, policyBuckets, rateLimitHeaders, type Admission, type LimitBucket, type LimitTicket, type Refused } from '../limits/index.js';
 import { estimateInputTokens } from '../policy/input-tokens.js';
 import { NO_OBLIGATIONS, type Obligations } from '../policy/obligations.js';
-import { DeploymentSaturated } from '../router/saturated.js';
+import { DeploymentSaturated, saturatedError } from '../router/saturated.js';
 import type { Deployment, ModelGroup } from '../router/types.js';
 import type { QuotaServices } from './quota-services.js';
 
@@ -48,20 +48,25 @@ export async function admitRequest(quota: QuotaServices, principal: Principal, r
   const budgets = obligations.budgets.length === 0 ? NO_BUDGETS : budgetBuckets(obligations.budgets, principal, request.model);
   const gated = group.deployments.some((deployment) => deployment.rpm !== undefined || deployment.tpm !== undefined);
   if (buckets.length === 0 && budgets.length === 0 && !gated) return UNLIMITED;
+  // A group with one deployment and nowhere to fall back to can only be served there: its own limits are checked
+  // with the request's other buckets, in the same call, instead of in a second one once the router chose it.
+  const only = group.deployments.length === 1 && group.fallbacks.length === 0 ? group.deployments[0]! : undefined;
+  const folded = only === undefined ? undefined : deploymentBucket(only);
 
   // Admitted on an estimate (input plus the most output the request allows), settled on the real usage.
   const inputTokens = estimateInputTokens(request.body);
   const estimatedTokens = inputTokens + (request.maxTokens ?? quota.defaultMaxTokens);
   const estimatedCostUsd = budgets.length === 0 ? 0 : estimateCostUsd(group.deployments, { inputTokens, maxTokens: request.maxTokens, defaultMaxTokens: quota.defaultMaxTokens });
-  const [admission, reservation] = await Promise.all([admitLimits(quota, buckets, estimatedTokens), reserveBudgets(quota, budgets, estimatedCostUsd)]);
+  const limited = folded === undefined ? buckets : [...buckets, folded];
+  const [admission, reservation] = await Promise.all([admitLimits(quota, limited, estimatedTokens), reserveBudgets(quota, budgets, estimatedCostUsd)]);
 
   if (admission?.kind !== 'admitted' || reservation?.kind === 'refused' || reservation?.kind === 'unavailable') {
     // All or nothing: give back whatever the other half took.
     if (admission?.kind === 'admitted') void quota.limits.settle(admission.ticket, { tokens: 0 }).catch(quota.onSettleError);
     if (reservation?.kind === 'reserved') void settleBudget(quota, reservation.reservation, 0);
-    throw refusalError(quota, admission, reservation);
+    throw refusalError(quota, admission, reservation, group);
   }
-  return new AdmittedRequest(quota, admission, reservation?.kind === 'reserved' ? reservation.reservation : undefined, estimatedTokens);
+  return new AdmittedRequest(quota, admission, reservation?.kind === 'reserved' ? reservation.reservation : undefined, estimatedTokens, folded === undefined ? undefined : only);
 }
 
 const NO_BUCKETS: LimitBucket[] = [];
@@ -97,18 +102,22 @@ function settleBudget(quota: QuotaServices, reservation: Reservation, costUsd: n
   );
 }
 
-function refusalError(quota: QuotaServices, admission: Admission, budget: BudgetOutcome | undefined): GatehouseError {
+function refusalError(quota: QuotaServices, admission: Admission, budget: BudgetOutcome | undefined, group: ModelGroup): GatehouseError {
   if (admission.kind === 'unavailable' || budget?.kind === 'unavailable') {
     return new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1, detail: 'redis unreachable and limits.on_redis_error is closed' });
   }
   if (admission.kind === 'refused') {
     quota.metrics.limitHit(admission.bucket, admission.limit);
+    // The group's only deployment is full: the same answer the router gives when every deployment is.
+    if (admission.bucket.startsWith(DEPLOYMENT_BUCKET)) return saturatedError(new DeploymentSaturated(admission.exceedsLimit ? Number.POSITIVE_INFINITY : admission.retryAfterMs, rateLimitHeaders(admission)), [group.name]);
     return rateLimitError(admission);
   }
   const refusal = (budget as { refusal: ReserveRefused }).refusal;
   quota.metrics.budgetRefused(refusal.bucket, refusal.period);
   return budgetError(refusal);
 }
+
+const DEPLOYMENT_BUCKET = 'deployment:';
 
 const LIMIT_WORDS = { requests: 'requests per minute', tokens: 'tokens per minute', concurrent: 'requests in flight' } as const;
 
@@ -153,11 +162,14 @@ class AdmittedRequest implements RequestQuota {
     private readonly admission: Admission & { kind: 'admitted' },
     private readonly reservation: Reservation | undefined,
     private readonly estimatedTokens: number,
+    /** The deployment whose own limits were admitted with the request's (a group of one). */
+    private readonly admittedDeployment: Deployment | undefined,
   ) {
     this.headers = admission.status.length === 0 ? NO_HEADERS : rateLimitHeaders(admission);
   }
 
   async gate(deployment: Deployment): Promise<void> {
+    if (deployment === this.admittedDeployment) return;
     const bucket = deploymentBucket(deployment);
     if (bucket === undefined) return;
     // A retry on another deployment gives back what the previous one took.

@@ -115,13 +115,41 @@ describe('admitRequest', () => {
   it("gates a deployment on its own rpm, without touching the request's other buckets", async () => {
     const { quota } = await services();
     const full = deployment('a', { rpm: 1 });
-    const first = await admitRequest(quota, alice, request(), group(full), undefined);
+    const pair = group(full, deployment('b', { rpm: 1 }));
+    const first = await admitRequest(quota, alice, request(), pair, undefined);
     await first.gate(full);
-    const second = await admitRequest(quota, { ...alice, subject: 'bob' }, request(), group(full), undefined);
+    const second = await admitRequest(quota, { ...alice, subject: 'bob' }, request(), pair, undefined);
     const saturated = await second.gate(full).then(() => undefined, (error: unknown) => error);
     expect(saturated).toBeInstanceOf(DeploymentSaturated);
     expect((saturated as DeploymentSaturated).retryAfterMs).toBeGreaterThan(0);
     expect((saturated as DeploymentSaturated).headers['x-ratelimit-limit-requests']).toBe('1');
+  });
+});
+
+describe('admitRequest for a group of one deployment', () => {
+  it("checks the deployment's own limits with the request's, and answers as the router does when it is full", async () => {
+    const { quota, metrics } = await services();
+    const only = deployment('a', { rpm: 2 });
+    const bound = obligations({ limits: [{ rule: 'r', per: 'user', rpm: 10, tpm: undefined, concurrent: undefined }] });
+    const first = await admitRequest(quota, alice, request(), group(only), bound);
+    // The gate has nothing left to do: the deployment's bucket was taken with the user's.
+    await first.gate(only);
+    await first.gate(only);
+    await admitRequest(quota, { ...alice, subject: 'bob' }, request(), group(only), bound);
+    const error = await refusal(admitRequest(quota, { ...alice, subject: 'carol' }, request(), group(only), bound));
+    expect(error.code).toBe('GH_ERR_RATE_LIMITED');
+    expect(error.message).toContain('Every deployment of the model "gpt" is at its configured rate limit');
+    expect(error.headers?.['x-ratelimit-limit-requests']).toBe('2');
+    expect(metricValue(await metrics.render(), 'gatehouse_rate_limit_hits_total', { dimension: 'deployment', limit: 'requests' })).toBe(1);
+  });
+
+  it('leaves a group with fallbacks to the router, which may go elsewhere', async () => {
+    const { quota } = await services();
+    const only = deployment('a', { rpm: 1 });
+    const withFallback: ModelGroup = { ...group(only), fallbacks: ['other'] };
+    await (await admitRequest(quota, alice, request(), withFallback, undefined)).gate(only);
+    const second = await admitRequest(quota, alice, request(), withFallback, undefined);
+    await expect(second.gate(only)).rejects.toBeInstanceOf(DeploymentSaturated);
   });
 });
 
