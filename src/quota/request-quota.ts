@@ -104,7 +104,8 @@ function settleBudget(quota: QuotaServices, reservation: Reservation, costUsd: n
 
 function refusalError(quota: QuotaServices, admission: Admission, budget: BudgetOutcome | undefined, group: ModelGroup): GatehouseError {
   if (admission.kind === 'unavailable' || budget?.kind === 'unavailable') {
-    return new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1, detail: 'redis unreachable and limits.on_redis_error is closed' });
+    // No per-request detail: the outage is logged once when it starts (a detail would log every refusal).
+    return new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1 });
   }
   if (admission.kind === 'refused') {
     quota.metrics.limitHit(admission.bucket, admission.limit);
@@ -179,7 +180,7 @@ class AdmittedRequest implements RequestQuota {
       this.deploymentTicket = admission.ticket;
       return;
     }
-    if (admission.kind === 'unavailable') throw new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1, detail: 'redis unreachable and limits.on_redis_error is closed' });
+    if (admission.kind === 'unavailable') throw new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1 });
     this.quota.metrics.limitHit(admission.bucket, admission.limit);
     // A request too large for the deployment's tpm will never fit: no point waiting for it.
     throw new DeploymentSaturated(admission.exceedsLimit ? Number.POSITIVE_INFINITY : admission.retryAfterMs, rateLimitHeaders(admission));

@@ -45,9 +45,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let url = '';
   const services = createServices({ config: initial, store, logger, metrics, currentConfig: () => runtime.config, publicUrl: () => initial.server.public_url ?? url });
   const { keys } = services;
-  // Budget counters start from the store's totals for the current periods, so a restart resets nothing early.
-  await services.quota.start().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'budget counters could not be rebuilt from the store at start'));
   let runtime = Runtime.create(initial, { observer: metrics, identity: services.identity });
+  // Budget counters start from the store's totals for the current periods, so a restart resets nothing early.
+  // After the runtime exists: the rebuild reads the running config's policy through `currentConfig`.
+  await services.quota.start().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'budget counters could not be rebuilt from the store at start'));
   let assertions: AssertionSigner | undefined;
   const app = buildApp({ runtime: () => runtime, store, metrics, accounting: services.accounting, logger, assertions: () => assertions, keys: () => keys, signIn: services.signIn, directory: services.directory, quota: services.quota });
 
