@@ -11,8 +11,12 @@ const CLAIM_DIMENSION = /^claim\/[A-Za-z0-9_:/@.-]+$/;
 export const limitsSchema = z.strictObject({
   /** With `redis`: `open` serves on per-replica limits while Redis is unreachable, `closed` answers 503. */
   on_redis_error: z.enum(['open', 'closed']).default('open'),
-  /** A Redis command slower than this counts as Redis being unreachable, so a stalled Redis cannot stall requests. */
-  redis_timeout: duration.refine((ms) => ms > 0, 'must be longer than 0').prefault('250ms'),
+  /**
+   * A Redis command slower than this counts as Redis being unreachable, so a stalled Redis cannot stall requests.
+   * Not much lower: the timer also fires when this process's own event loop stalls that long (a cold start under a
+   * burst), and in `open` mode each false timeout is a request decided on local limits.
+   */
+  redis_timeout: duration.refine((ms) => ms > 0, 'must be longer than 0').prefault('1s'),
   /** How long a concurrent-request slot is held at most on Redis (a replica that dies mid-request frees it then). */
   slot_lease: duration.refine((ms) => ms > 0, 'must be longer than 0').prefault('15m'),
   /** Output tokens assumed for a request that sets no `max_tokens`, in its token-limit and budget estimates. */
