@@ -1,5 +1,6 @@
 /** A key on the wire (admin API, personal keys, CLI): snake_case, ISO times, null for absent values; never the hash. */
 import type { ApiKeyView } from '../identity/keys/index.js';
+import type { BudgetSpec, LimitSpec } from '../store/teams.js';
 
 export interface ApiKeyJson {
   id: string;
@@ -15,6 +16,9 @@ export interface ApiKeyJson {
   expires_at: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Counted in the key's own bucket; `[]`: none. */
+  limits: readonly LimitSpec[];
+  budgets: readonly BudgetSpec[];
 }
 
 export function keyJson(view: ApiKeyView): ApiKeyJson {
@@ -32,5 +36,7 @@ export function keyJson(view: ApiKeyView): ApiKeyJson {
     expires_at: view.expiresAt?.toISOString() ?? null,
     last_used_at: view.lastUsedAt?.toISOString() ?? null,
     revoked_at: view.revokedAt?.toISOString() ?? null,
+    limits: view.limits,
+    budgets: view.budgets,
   };
 }

@@ -3,47 +3,36 @@
  *   POST   /admin/api/keys              create; the only response that ever contains the key
  *   GET    /admin/api/keys              list (?owner_user=…, ?include_revoked=true)
  *   GET    /admin/api/keys/:id          one key
+ *   PATCH  /admin/api/keys/:id          change name, allowed models, limits, budgets (never owner or secret)
  *   POST   /admin/api/keys/:id/revoke   revoke (also DELETE /admin/api/keys/:id)
+ * A change to a key's limits or budgets is forgotten from this replica's directory cache at once; other replicas
+ * see it within the directory's cache time.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Directory } from '../directory/directory.js';
 import { GatehouseError } from '../errors.js';
 import { parseLifetime, type VirtualKeys } from '../identity/keys/index.js';
+import { createKeyBody, keyPathParams, patchKeyBody } from './key-input.js';
 import { keyJson } from './key-json.js';
 import { parseInput } from './parse-input.js';
 import { adminOnly, requireAdmin } from './require-admin.js';
 
 export interface KeyRoutesDeps {
   keys: () => VirtualKeys | undefined;
+  /** The process's directory, whose cached key limits a change must clear; none when no request path reads them. */
+  directory?: Directory;
 }
-
-const MAX_METADATA_BYTES = 4096;
-
-const createBody = z
-  .strictObject({
-    name: z.string().trim().min(1, 'a key needs a name').max(200),
-    owner_user: z.string().trim().min(1).max(320).optional(),
-    owner_team: z.string().trim().min(1).max(200).optional(),
-    allowed_models: z.array(z.string().min(1)).min(1, 'omit allowed_models to allow every model').max(1000).optional(),
-    expires_at: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time such as 2030-01-31T00:00:00Z' }).optional(),
-    expires_in: z.union([z.string(), z.number()]).optional(),
-    metadata: z
-      .record(z.string(), z.unknown())
-      .refine((value) => JSON.stringify(value).length <= MAX_METADATA_BYTES, `metadata may hold at most ${MAX_METADATA_BYTES} bytes of JSON`)
-      .optional(),
-  })
-  .refine((body) => body.expires_at === undefined || body.expires_in === undefined, { message: 'give expires_at or expires_in, not both', path: ['expires_in'] });
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const listQuery = z.object({ owner_user: z.string().min(1).optional(), include_revoked: flag.optional() });
-const idParams = z.object({ id: z.string().min(1).max(100) });
 
 export function registerKeyRoutes(app: FastifyInstance, deps: KeyRoutesDeps): void {
   // The guard runs as each route's onRequest hook, before the body is read; handlers take the principal it checked.
   const guarded = { onRequest: adminOnly };
   app.post('/admin/api/keys', guarded, async (req, reply) => {
     const principal = requireAdmin(req);
-    const body = parseInput(createBody, req.body, 'request body');
+    const body = parseInput(createKeyBody, req.body, 'request body');
     const created = await available(deps).create({
       name: body.name,
       ownerUser: body.owner_user,
@@ -51,6 +40,8 @@ export function registerKeyRoutes(app: FastifyInstance, deps: KeyRoutesDeps): vo
       allowedModels: body.allowed_models,
       expiresAt: expiryOf(body.expires_at, body.expires_in),
       metadata: body.metadata,
+      limits: body.limits,
+      budgets: body.budgets,
       createdBy: principal.subject,
     });
     // The key is in this body and nowhere else: no cache may keep it.
@@ -66,9 +57,19 @@ export function registerKeyRoutes(app: FastifyInstance, deps: KeyRoutesDeps): vo
 
   app.get('/admin/api/keys/:id', guarded, async (req) => {
     requireAdmin(req);
-    const { id } = parseInput(idParams, req.params, 'path');
+    const { id } = parseInput(keyPathParams, req.params, 'path');
     const key = await available(deps).get(id);
     if (!key) throw noSuchKey(id);
+    return keyJson(key);
+  });
+
+  app.patch('/admin/api/keys/:id', guarded, async (req) => {
+    requireAdmin(req);
+    const { id } = parseInput(keyPathParams, req.params, 'path');
+    const body = parseInput(patchKeyBody, req.body, 'request body');
+    const key = await available(deps).update(id, { name: body.name, allowedModels: body.allowed_models, limits: body.limits, budgets: body.budgets });
+    if (!key) throw noSuchKey(id);
+    deps.directory?.forgetKey(id);
     return keyJson(key);
   });
 
@@ -78,7 +79,7 @@ export function registerKeyRoutes(app: FastifyInstance, deps: KeyRoutesDeps): vo
 
 async function revoke(deps: KeyRoutesDeps, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   requireAdmin(req);
-  const { id } = parseInput(idParams, req.params, 'path');
+  const { id } = parseInput(keyPathParams, req.params, 'path');
   const keys = available(deps);
   if (!(await keys.revoke(id))) throw noSuchKey(id);
   const key = await keys.get(id);

@@ -1,10 +1,11 @@
 /**
- * The admin API's wire shapes as zod schemas, registered under their component names. Teams, users and policy
- * explain reuse the very schemas their routes validate with; keys, audit and spend validate with schemas their
- * modules keep private (or by hand), so theirs are written out here to the same effect.
+ * The admin API's wire shapes as zod schemas, registered under their component names. Key, team and user bodies
+ * and policy explain reuse the very schemas their routes validate with; key responses, audit and spend are built
+ * (or validated) by hand in their modules, so theirs are written out here to the same effect.
  */
 import { z } from 'zod';
 import { addMemberBody, budgetSpecSchema, createTeamBody, limitSpecSchema, patchTeamBody, patchUserBody } from '../directory/wire-input.js';
+import { createKeyBody, patchKeyBody } from './key-input.js';
 import { teamJsonSchema, userJsonSchema } from '../directory/wire-json.js';
 import { explainRequestSchema } from '../policy/explain-request.js';
 
@@ -29,16 +30,8 @@ const keySchema = z.object({
   expires_at: isoTime.nullable(),
   last_used_at: isoTime.nullable(),
   revoked_at: isoTime.nullable(),
-});
-
-const keyCreateSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  owner_user: z.string().min(1).max(320).optional(),
-  owner_team: z.string().min(1).max(200).optional(),
-  allowed_models: z.array(z.string().min(1)).min(1).max(1000).optional().meta({ description: 'Omit for every model.' }),
-  expires_at: isoTime.optional().meta({ description: 'ISO 8601 with offset; not together with expires_in.' }),
-  expires_in: z.union([z.string(), z.number()]).optional().meta({ description: 'A duration such as "30d" or "12h", or seconds.' }),
-  metadata: z.record(z.string(), z.unknown()).optional().meta({ description: 'At most 4 KB of JSON.' }),
+  limits: z.array(limitSpecSchema).meta({ description: "Counted in the key's own bucket; []: none." }),
+  budgets: z.array(budgetSpecSchema).meta({ description: "Counted in the key's own bucket; []: none." }),
 });
 
 const auditRecordSchema = z.object({
@@ -78,6 +71,50 @@ const spendRowSchema = z.object({
   cost_usd: z.number(),
 });
 
+const latencies = {
+  overhead_p50_ms: z.number().nullable().meta({ description: "The gateway's own time, ms; null without requests." }),
+  overhead_p95_ms: z.number().nullable(),
+  upstream_p50_ms: z.number().nullable().meta({ description: "Time to the provider's response headers, ms." }),
+  upstream_p95_ms: z.number().nullable(),
+};
+const usageTopSchema = z.array(z.object({ value: z.string(), requests: z.number().int(), cost_usd: z.number() })).max(10);
+const usageReportSchema = z.object({
+  window: z.enum(['24h', '7d', '30d']),
+  from: isoTime,
+  to: isoTime.meta({ description: 'End of the bucket holding now (exclusive).' }),
+  bucket_seconds: z.number().int(),
+  series: z.array(z.object({ t: isoTime.meta({ description: 'Start of the bucket.' }), requests: z.number().int(), errors: z.number().int(), cost_usd: z.number(), ...latencies })),
+  totals: z.object({ requests: z.number().int(), errors: z.number().int(), cost_usd: z.number(), input_tokens: z.number().int(), output_tokens: z.number().int(), ...latencies }),
+  top: z.object({ users: usageTopSchema, teams: usageTopSchema, models: usageTopSchema }),
+});
+
+const deploymentSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  provider_type: z.string(),
+  model: z.string(),
+  region: z.string().nullable(),
+  state: z.enum(['healthy', 'cooling_down']),
+  cooldown_until: isoTime.nullable(),
+  in_flight: z.number().int(),
+  recent_requests: z.number().int().meta({ description: 'Outcomes over the last one to two minutes, on this replica.' }),
+  recent_error_rate: z.number().meta({ description: '0–1; 0 without recent requests.' }),
+  latency_p50_ms: z.number().nullable().meta({ description: 'Median upstream latency of answered requests over the last hour.' }),
+  latency_ewma_ms: z.number().nullable().meta({ description: "The router's moving average, on this replica." }),
+  price: z.object({ input_usd_per_mtok: z.number().nullable(), output_usd_per_mtok: z.number().nullable() }),
+});
+const modelGroupSchema = z.object({ name: z.string(), description: z.string().nullable(), tags: z.array(z.string()), fallbacks: z.array(z.string()), deployments: z.array(deploymentSchema) });
+
+const auditVerificationSchema = z.object({
+  ok: z.boolean(),
+  records_checked: z.number().int(),
+  first_broken_id: z.number().int().nullable().meta({ description: 'The lowest seq at fault.' }),
+  message: z.string(),
+  scope: z.object({ limit: z.number().int(), from_seq: z.number().int(), to_seq: z.number().int() }),
+  problem_count: z.number().int(),
+  problems: z.array(z.string()).meta({ description: 'The first 20 problems, one line each.' }),
+});
+
 const explanationSchema = z.object({
   decision: z.enum(['allow', 'deny']),
   reason: z.string(),
@@ -106,9 +143,13 @@ export const COMPONENTS = {
   Key: keySchema,
   KeyCreated: keySchema.extend({ key: z.string().meta({ description: 'The key itself: shown in this response only.' }) }),
   KeyList: list(keySchema),
-  KeyCreate: keyCreateSchema,
+  KeyCreate: createKeyBody,
+  KeyUpdate: patchKeyBody,
   AuditRecord: auditRecordSchema,
   AuditPage: z.object({ data: z.array(auditRecordSchema), next_cursor: z.string().nullable() }),
+  AuditVerification: auditVerificationSchema,
+  UsageReport: usageReportSchema,
+  ModelGroupList: list(modelGroupSchema),
   SpendReport: z.object({ object: z.literal('list'), group_by: z.string(), from: z.string(), to: z.string(), data: z.array(spendRowSchema) }),
   PolicyExplainRequest: explainRequestSchema,
   PolicyExplanation: explanationSchema,

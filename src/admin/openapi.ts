@@ -11,7 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listUsersQuery, memberPathParams, teamPathParams, userPathParams } from '../directory/wire-input.js';
 import { GatehouseError } from '../errors.js';
+import { auditRecordParams } from '../audit/record-routes.js';
 import { componentSchemas, type ComponentName } from './openapi-components.js';
+import { usageQuery } from './usage-routes.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from './csrf.js';
 import { docsPage, DOCS_PAGE_CSP } from './docs-page.js';
 
@@ -57,6 +59,7 @@ const OPERATIONS: readonly OperationSpec[] = [
   { method: 'get', path: '/admin/api/keys', tag: 'keys', summary: 'List keys', description: 'Newest first, at most 1000; revoked keys only when asked.', query: z.object({ owner_user: z.string().optional(), include_revoked: flag.optional() }), ok: { 200: ['The keys.', 'KeyList'] } },
   { method: 'post', path: '/admin/api/keys', tag: 'keys', summary: 'Create a service key', description: 'The response is the only place the key ever appears (`Cache-Control: no-store`).', body: 'KeyCreate', ok: { 201: ['The key, with the key itself.', 'KeyCreated'] } },
   { method: 'get', path: '/admin/api/keys/{id}', tag: 'keys', summary: 'One key', pathParams: keyId, ok: { 200: ['The key.', 'Key'] }, notFound: true },
+  { method: 'patch', path: '/admin/api/keys/{id}', tag: 'keys', summary: 'Change a key', description: "Name, allowed models, limits, budgets; fields given replace the stored ones. Never the owner or the secret. Applies at once on this replica, within the key and directory cache times on the others.", pathParams: keyId, body: 'KeyUpdate', ok: { 200: ['The key.', 'Key'] }, notFound: true },
   { method: 'delete', path: '/admin/api/keys/{id}', tag: 'keys', summary: 'Revoke a key', pathParams: keyId, ok: { 200: ['The key, revoked.', 'Key'] }, notFound: true },
   { method: 'post', path: '/admin/api/keys/{id}/revoke', tag: 'keys', summary: 'Revoke a key', description: 'Same as DELETE; the first revocation time is kept.', pathParams: keyId, ok: { 200: ['The key, revoked.', 'Key'] }, notFound: true },
   { method: 'get', path: '/admin/api/teams', tag: 'teams', summary: 'List teams', description: 'By id, at most 1000.', ok: { 200: ['The teams.', 'TeamList'] } },
@@ -70,6 +73,10 @@ const OPERATIONS: readonly OperationSpec[] = [
   { method: 'get', path: '/admin/api/users/{subject}', tag: 'users', summary: 'One user', pathParams: userPathParams, ok: { 200: ['The user.', 'User'] }, notFound: true },
   { method: 'patch', path: '/admin/api/users/{subject}', tag: 'users', summary: 'Block, unblock, set overrides', description: 'A block applies to every credential the user presents (session, JWT, keys they own): at once on the replica that blocks, within the directory cache time on the others.', pathParams: userPathParams, body: 'UserUpdate', ok: { 200: ['The user.', 'User'] }, notFound: true },
   { method: 'get', path: '/admin/api/audit', tag: 'audit', summary: 'Query the audit log', description: 'Newest first; next_cursor pages to older records (stable while records are written).', query: auditQuery, ok: { 200: ['A page of records.', 'AuditPage'] } },
+  { method: 'get', path: '/admin/api/audit/verify', tag: 'audit', summary: 'Verify the newest records', description: 'The hash chain of the newest 10,000 records, each against the one before it; `gatehouse audit verify` checks the whole chain.', ok: { 200: ['The verification.', 'AuditVerification'] } },
+  { method: 'get', path: '/admin/api/audit/{id}', tag: 'audit', summary: 'One audit record', description: 'By seq or by request id; the same full record the list returns, with its decision explanation (matched_rules, deny_reason).', pathParams: auditRecordParams, ok: { 200: ['The record.', 'AuditRecord'] }, notFound: true },
+  { method: 'get', path: '/admin/api/usage', tag: 'usage', summary: 'Usage over a window', description: 'Requests, errors, cost and latency percentiles per bucket, totals, and top users, teams and models, for every caller. A person\'s own report is at GET /.gatehouse/api/usage (same shape).', query: usageQuery, ok: { 200: ['The report.', 'UsageReport'] } },
+  { method: 'get', path: '/admin/api/models', tag: 'models', summary: 'Model groups and deployments', description: 'Every group with its deployments: region, live health (cooldown, recent outcomes), median latency over the last hour, price.', ok: { 200: ['The groups.', 'ModelGroupList'] } },
   { method: 'get', path: '/admin/api/spend', tag: 'spend', summary: 'Spend by dimension', description: 'Totals per value of one dimension over a range of days, biggest spenders first.', query: spendQuery, ok: { 200: ['Spend rows.', 'SpendReport'] } },
   { method: 'post', path: '/admin/api/policy/explain', tag: 'policy', summary: 'Explain a policy decision', description: 'What the running policy decides for a described caller, model and context, and why.', body: 'PolicyExplainRequest', ok: { 200: ['The explanation.', 'PolicyExplanation'] } },
   { method: 'get', path: '/admin/api/openapi.json', tag: 'docs', summary: 'This document', anyCaller: true, ok: { 200: ['The OpenAPI document.'] } },
@@ -91,7 +98,7 @@ function buildDocument(): OpenApiDocument {
   return {
     openapi: '3.1.0',
     info: { title: 'Gatehouse admin API', version: '1', description: 'Manage keys, teams and users; read the audit log and spend; explain policy. Errors have OpenAI\'s shape.' },
-    tags: ['keys', 'teams', 'users', 'audit', 'spend', 'policy', 'docs'].map((name) => ({ name })),
+    tags: ['keys', 'teams', 'users', 'audit', 'usage', 'models', 'spend', 'policy', 'docs'].map((name) => ({ name })),
     security: [{ bearer: [] }, { apiKey: [] }, { session: [] }],
     paths,
     components: {

@@ -3,7 +3,7 @@
  *   gatehouse start [--config FILE]       run the gateway
  *   gatehouse demo                        run a self-contained demo (mock models, SQLite, a printed API key)
  *   gatehouse config check FILE           validate a config file and exit
- *   gatehouse keys create|list|revoke     manage virtual API keys through the admin API
+ *   gatehouse keys create|list|update|…  manage virtual API keys through the admin API
  *   gatehouse teams create|list|show|…    manage teams (members, models, limits, budgets) through the admin API
  *   gatehouse users list|show|block|…     list users, block and unblock them through the admin API
  *   gatehouse audit verify|export         check the audit log's hash chain, export it as JSON Lines

@@ -6,22 +6,23 @@
  * - `recordSignIn` creates a person at their first sign-in and refreshes their email, name and groups;
  * - `recordSeen` does the same for requests authenticated by a bearer JWT, at most once per person per
  *   `seenIntervalMs` and never on the caller's critical path;
- * - `isBlocked`, `teamOf`, `teamPolicy` and `userOverrides` answer the authenticate and limits stages.
+ * - `isBlocked`, `teamOf`, `teamPolicy`, `userOverrides` and `keyPolicy` answer the authenticate and limits stages.
  */
 import type { Kysely } from 'kysely';
 import { ExpiringCache } from '../identity/keys/expiring-cache.js';
 import type { Principal } from '../identity/principal.js';
+import { getApiKeyLimits } from '../store/api-keys.js';
 import type { Database } from '../store/schema.js';
 import { getTeam, teamsOfSubjects } from '../store/teams.js';
 import { getUser, isUserBlocked, recordUserSeen } from '../store/users.js';
 import type { Obligations } from '../policy/obligations.js';
 import { blockedError } from './blocked.js';
-import { teamPolicyOf, userOverridesOf, withDirectoryObligations, type TeamPolicy, type UserOverrides } from './obligations.js';
+import { keyPolicyOf, teamPolicyOf, userOverridesOf, withDirectoryObligations, type KeyPolicy, type TeamPolicy, type UserOverrides } from './obligations.js';
 import { withTeam } from './team-principal.js';
 
 export interface DirectoryOptions {
   db: Kysely<Database>;
-  /** How long a replica may keep answering from its cache (blocked, teams, policies). Default 10 s. */
+  /** How long a replica may keep answering from its cache (blocked, teams, team and key policies). Default 10 s. */
   cacheTtlMs?: number;
   /** `recordSeen` writes a person at most this often per replica. Default 60 s. */
   seenIntervalMs?: number;
@@ -46,6 +47,7 @@ export class Directory {
   private readonly teams: ExpiringCache<Promise<readonly string[]>>;
   private readonly policies: ExpiringCache<Promise<TeamPolicy | undefined>>;
   private readonly overrides: ExpiringCache<Promise<UserOverrides>>;
+  private readonly keyPolicies: ExpiringCache<Promise<KeyPolicy | undefined>>;
 
   constructor(options: DirectoryOptions) {
     this.db = options.db;
@@ -59,6 +61,7 @@ export class Directory {
     this.teams = new ExpiringCache(size);
     this.policies = new ExpiringCache(size);
     this.overrides = new ExpiringCache(size);
+    this.keyPolicies = new ExpiringCache(size);
   }
 
   /** At sign-in: creates the person from their claims, or refreshes them. Ignores principals that are not people. */
@@ -111,6 +114,11 @@ export class Directory {
     return this.cached(this.overrides, subject, async () => userOverridesOf(await getUser(this.db, subject)));
   }
 
+  /** A key's own limits and budgets, set by an administrator; undefined when it has none (or there is no such key). */
+  keyPolicy(keyId: string): Promise<KeyPolicy | undefined> {
+    return this.cached(this.keyPolicies, keyId, async () => keyPolicyOf(keyId, await getApiKeyLimits(this.db, keyId)));
+  }
+
   /**
    * The authenticate stage's directory step, after the credential is verified: refuses a blocked person (whatever
    * credential they present, keys they own included), records people as seen, and places the principal in its
@@ -124,11 +132,18 @@ export class Directory {
     return withTeam(principal, teamId === undefined ? undefined : await this.teamPolicy(teamId));
   }
 
-  /** The limits stage's directory step: policy's obligations with the team's added and the person's overrides. */
+  /**
+   * The limits stage's directory step: policy's obligations with the person's overrides, and the team's and the
+   * key's (for principals authenticated by a virtual or personal key) added.
+   */
   async obligationsFor(principal: Principal, obligations: Obligations): Promise<Obligations> {
     if (!principal.authenticated || principal.authMethod === 'bootstrap_key') return obligations;
-    const [team, overrides] = await Promise.all([principal.team === undefined ? undefined : this.teamPolicy(principal.team), this.userOverrides(principal.subject)]);
-    return withDirectoryObligations(obligations, team, overrides);
+    const [team, overrides, key] = await Promise.all([
+      principal.team === undefined ? undefined : this.teamPolicy(principal.team),
+      this.userOverrides(principal.subject),
+      principal.keyId === undefined ? undefined : this.keyPolicy(principal.keyId),
+    ]);
+    return withDirectoryObligations(obligations, team, overrides, key);
   }
 
   /** Forgets what this replica cached about a person (after a change made here through the admin API). */
@@ -142,6 +157,11 @@ export class Directory {
   forgetTeam(teamId: string): void {
     this.policies.delete(teamId);
     this.teams.clear();
+  }
+
+  /** Forgets a key's cached limits and budgets (after a change made here through the admin API). */
+  forgetKey(keyId: string): void {
+    this.keyPolicies.delete(keyId);
   }
 
   /** Caches the promise itself, so concurrent requests for one subject share one query; a failure is not kept. */

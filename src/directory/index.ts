@@ -1,5 +1,5 @@
 /** People and teams: the store's directory as the request path and the admin API use it. */
 export { Directory, type DirectoryOptions } from './directory.js';
-export { NO_OVERRIDES, teamPolicyOf, userOverridesOf, withDirectoryObligations, type TeamPolicy, type UserOverrides } from './obligations.js';
+export { keyPolicyOf, NO_OVERRIDES, teamPolicyOf, userOverridesOf, withDirectoryObligations, type KeyPolicy, type TeamPolicy, type UserOverrides } from './obligations.js';
 export { withTeam } from './team-principal.js';
 export { blockedError } from './blocked.js';

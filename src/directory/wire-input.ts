@@ -31,8 +31,11 @@ export const budgetSpecSchema = z
   })
   .meta({ description: 'A spend budget.' });
 
-const limits = z.array(limitSpecSchema).max(MAX_ENTRIES);
-const budgets = z.array(budgetSpecSchema).max(MAX_ENTRIES);
+/** Every owner of limits and budgets (team, user, key) takes at most this many of each. */
+export const limitListSchema = z.array(limitSpecSchema).max(MAX_ENTRIES);
+export const budgetListSchema = z.array(budgetSpecSchema).max(MAX_ENTRIES);
+const limits = limitListSchema;
+const budgets = budgetListSchema;
 const allowedModels = z.array(z.string().min(1).max(200)).min(1, 'use null (or omit) to allow every model').max(1000);
 const metadata = z
   .record(z.string(), z.unknown())

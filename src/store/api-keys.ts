@@ -1,9 +1,10 @@
 /**
  * The `api_keys` repository. Keys are found by their keyed hash (the key itself is never stored) or by public id.
- * JSON columns (allowed models, metadata, the identity snapshot) are written and read here only.
+ * JSON columns (allowed models, metadata, the identity snapshot, limits, budgets) are written and read here only.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ApiKeysTable, Database } from './schema.js';
+import type { BudgetSpec, LimitSpec } from './teams.js';
 
 export type ApiKeyKind = 'service' | 'personal';
 
@@ -36,6 +37,24 @@ export interface StoredApiKey {
   revokedAt: Date | undefined;
   /** Personal keys only. */
   identity: KeyIdentitySnapshot | undefined;
+  /** Rate limits counted in the key's own bucket (`key:<id>`); `[]`: none. */
+  limits: LimitSpec[];
+  /** Budgets counted in the key's own bucket; `[]`: none. */
+  budgets: BudgetSpec[];
+}
+
+/** What an administrator may change on a key; `allowedModels: null` means every model again. */
+export interface ApiKeyPatch {
+  name?: string;
+  allowedModels?: string[] | null;
+  limits?: LimitSpec[];
+  budgets?: BudgetSpec[];
+}
+
+/** A key's own limits and budgets, as the limits stage reads them. */
+export interface ApiKeyLimits {
+  limits: LimitSpec[];
+  budgets: BudgetSpec[];
 }
 
 export interface ListApiKeysFilter {
@@ -73,6 +92,26 @@ export async function listApiKeys(db: Kysely<Database>, filter: ListApiKeysFilte
   if (!filter.includeRevoked) query = query.where('revoked_at', 'is', null);
   const rows = await query.execute();
   return rows.map(fromRow);
+}
+
+/**
+ * Applies `patch` (fields left out keep their value). Returns the key as it now stands, or undefined when no key has
+ * this id.
+ */
+export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiKeyPatch): Promise<StoredApiKey | undefined> {
+  const set: Updateable<ApiKeysTable> = {};
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.allowedModels !== undefined) set.allowed_models = patch.allowedModels === null ? null : JSON.stringify(patch.allowedModels);
+  if (patch.limits !== undefined) set.limits = JSON.stringify(patch.limits);
+  if (patch.budgets !== undefined) set.budgets = JSON.stringify(patch.budgets);
+  if (Object.keys(set).length > 0) await db.updateTable('api_keys').set(set).where('id', '=', id).execute();
+  return getApiKey(db, id);
+}
+
+/** Only the two JSON columns the limits stage needs; undefined when no key has this id. */
+export async function getApiKeyLimits(db: Kysely<Database>, id: string): Promise<ApiKeyLimits | undefined> {
+  const row = await db.selectFrom('api_keys').select(['limits', 'budgets']).where('id', '=', id).executeTakeFirst();
+  return row && { limits: JSON.parse(row.limits) as LimitSpec[], budgets: JSON.parse(row.budgets) as BudgetSpec[] };
 }
 
 /**
@@ -120,6 +159,8 @@ function toRow(key: StoredApiKey): Selectable<ApiKeysTable> {
     last_used_at: key.lastUsedAt?.getTime() ?? null,
     revoked_at: key.revokedAt?.getTime() ?? null,
     identity: key.identity === undefined ? null : JSON.stringify(key.identity),
+    limits: JSON.stringify(key.limits),
+    budgets: JSON.stringify(key.budgets),
   };
 }
 
@@ -140,6 +181,8 @@ function fromRow(row: Selectable<ApiKeysTable>): StoredApiKey {
     lastUsedAt: optionalDate(row.last_used_at),
     revokedAt: optionalDate(row.revoked_at),
     identity: row.identity === null ? undefined : snapshotOf(JSON.parse(row.identity) as Partial<KeyIdentitySnapshot>),
+    limits: JSON.parse(row.limits) as LimitSpec[],
+    budgets: JSON.parse(row.budgets) as BudgetSpec[],
   };
 }
 

@@ -37,6 +37,10 @@ export interface UsageRecordsTable {
   status: number;
   error_code: string | null;
   principal: string | null;
+  /** Time spent in the gateway itself, ms (fractional); null on rows older than migration 0008. */
+  overhead_ms: number | null;
+  /** The caller's team at the time of the request. */
+  team: string | null;
 }
 
 /** Virtual (`service`) and `personal` API keys. The key itself is never stored: only its keyed hash. */
@@ -63,6 +67,10 @@ export interface ApiKeysTable {
   revoked_at: number | null;
   /** JSON: the principal a personal key was minted for, as of minting; null for service keys. */
   identity: string | null;
+  /** JSON array of `{rpm?, tpm?, concurrent?}`, counted in the key's bucket; `[]`: none. */
+  limits: string;
+  /** JSON array of `{usd, period}`, counted in the key's bucket; `[]`: none. */
+  budgets: string;
 }
 
 /** A signed-in browser; the cookie holds a random id, this row only its SHA-256. */

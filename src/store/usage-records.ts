@@ -28,6 +28,10 @@ export interface UsageRecord {
   errorCode: string | null;
   /** Who made the request: a key id or a subject. */
   principal: string | null;
+  /** Time spent in the gateway itself (total minus upstream; to the first byte for streams), ms. */
+  overheadMs: number | null;
+  /** The caller's team, if any. */
+  team: string | null;
 }
 
 export interface StoredUsageRecord extends UsageRecord {
@@ -102,6 +106,8 @@ function toRow(record: UsageRecord): Insertable<UsageRecordsTable> {
     status: record.status,
     error_code: record.errorCode,
     principal: record.principal,
+    overhead_ms: record.overheadMs,
+    team: record.team,
   };
 }
 
@@ -124,5 +130,7 @@ function fromRow(row: Selectable<UsageRecordsTable>): StoredUsageRecord {
     status: row.status,
     errorCode: row.error_code,
     principal: row.principal,
+    overheadMs: row.overhead_ms,
+    team: row.team,
   };
 }

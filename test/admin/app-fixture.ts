@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RequestAccounting } from '../../src/accounting/request-accounting.js';
 import { configSchema, type GatehouseConfig } from '../../src/config/schema.js';
+import { Directory } from '../../src/directory/index.js';
 import { AdminRule } from '../../src/identity/admins.js';
 import { principalOfIdentity, type Authenticator, type SessionVerifier, type VerifiedIdentity } from '../../src/identity/authenticate.js';
 import { presentedCredential } from '../../src/identity/credentials.js';
@@ -49,6 +50,8 @@ export interface AdminApp {
   store: Store;
   logs: LogCapture;
   config: GatehouseConfig;
+  /** The directory the request path and the admin API share, when asked for one. */
+  directory: Directory | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,8 @@ export interface AdminAppOptions {
   /** Build no VirtualKeys at all. */
   withoutKeys?: boolean;
   keys?: Partial<VirtualKeysOptions>;
+  /** Wire a directory (as the gateway does), so teams', people's and keys' limits and budgets apply to requests. */
+  withDirectory?: boolean;
 }
 
 export async function startAdminApp(options: AdminAppOptions = {}): Promise<AdminApp> {
@@ -77,8 +82,9 @@ export async function startAdminApp(options: AdminAppOptions = {}): Promise<Admi
   const runtime = withTestTokens(Runtime.create(config, { identity: { ...(keys && { keys }), sessions: fakeSessions(admins) } }), admins);
   const metrics = new GatewayMetrics({ defaultMetrics: false });
   const writer = new BatchWriter<UsageRecord>({ write: () => Promise.resolve(), flushIntervalMs: 1000, batchSize: 100 });
-  const quota = new QuotaServices({ config, db: store.db, logger, metrics: metrics.quota, currentConfig: () => config });
-  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger, quota), logger, keys: () => keys, quota });
+  const directory = options.withDirectory ? new Directory({ db: store.db }) : undefined;
+  const quota = new QuotaServices({ config, db: store.db, logger, metrics: metrics.quota, currentConfig: () => config, ...(directory && { directory }) });
+  const app = buildApp({ runtime: () => runtime, store, metrics, accounting: new RequestAccounting(writer, undefined, metrics, logger, quota), logger, keys: () => keys, quota, ...(directory && { directory }) });
   await app.ready();
   return {
     app,
@@ -86,6 +92,7 @@ export async function startAdminApp(options: AdminAppOptions = {}): Promise<Admi
     store,
     logs,
     config,
+    directory,
     async close() {
       await app.close();
       await writer.close();

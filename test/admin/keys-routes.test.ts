@@ -18,6 +18,7 @@ const ROUTES = [
   { method: 'POST', url: '/admin/api/keys' },
   { method: 'GET', url: '/admin/api/keys' },
   { method: 'GET', url: '/admin/api/keys/key_x' },
+  { method: 'PATCH', url: '/admin/api/keys/key_x', payload: { name: 'renamed' } },
   { method: 'POST', url: '/admin/api/keys/key_x/revoke' },
   { method: 'DELETE', url: '/admin/api/keys/key_x' },
 ] as const;

@@ -1,11 +1,14 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   findApiKeyByHash,
   getApiKey,
+  getApiKeyLimits,
   insertApiKey,
   listApiKeys,
   recordApiKeyUse,
   revokeApiKey,
+  updateApiKey,
   type StoredApiKey,
 } from '../../src/store/api-keys.js';
 import { openStore, type Store } from '../../src/store/database.js';
@@ -31,6 +34,8 @@ function storedKey(overrides: Partial<StoredApiKey> = {}): StoredApiKey {
     lastUsedAt: undefined,
     revokedAt: undefined,
     identity: undefined,
+    limits: [],
+    budgets: [],
     ...overrides,
   };
 }
@@ -112,6 +117,40 @@ for (const database of testDatabases()) {
       expect((await getApiKey(db, a.id))?.lastUsedAt).toEqual(new Date(2_000));
       expect((await getApiKey(db, b.id))?.lastUsedAt).toEqual(new Date(3_000));
       await recordApiKeyUse(db, new Map());
+    });
+
+    it("round-trips a key's limits and budgets, and reads them alone by id", async () => {
+      const { db } = await open();
+      const key = storedKey({ limits: [{ rpm: 60, tpm: 200_000 }, { concurrent: 2 }], budgets: [{ usd: 12.5, period: 'month' }, { usd: 1000, period: 'total' }] });
+      await insertApiKey(db, key);
+      expect(await getApiKey(db, key.id)).toEqual(key);
+      expect(await getApiKeyLimits(db, key.id)).toEqual({ limits: key.limits, budgets: key.budgets });
+      expect(await getApiKeyLimits(db, 'key_missing')).toBeUndefined();
+    });
+
+    it('gives keys written without limits (as before the migration) empty lists, not null', async () => {
+      const { db } = await open();
+      await sql`insert into api_keys (id, prefix, hash, name, kind, metadata, created_at, created_by) values ('key_old', 'ghk_old', ${'b'.repeat(64)}, 'old', 'service', '{}', 1, 'key:bootstrap-1')`.execute(db);
+      expect(await getApiKeyLimits(db, 'key_old')).toEqual({ limits: [], budgets: [] });
+      expect(await getApiKey(db, 'key_old')).toMatchObject({ limits: [], budgets: [] });
+    });
+
+    it('patches only the fields given; null allowed models means every model again; an unknown id gives undefined', async () => {
+      const { db } = await open();
+      const key = storedKey({ ownerUser: 'alice', ownerTeam: 'ml', allowedModels: ['gpt-a'], limits: [{ rpm: 10 }], budgets: [{ usd: 5, period: 'day' }] });
+      await insertApiKey(db, key);
+
+      expect(await updateApiKey(db, key.id, { limits: [{ tpm: 1000 }] })).toEqual({ ...key, limits: [{ tpm: 1000 }] });
+      expect(await updateApiKey(db, key.id, { name: 'renamed', budgets: [] })).toEqual({ ...key, name: 'renamed', limits: [{ tpm: 1000 }], budgets: [] });
+      expect(await updateApiKey(db, key.id, { allowedModels: null })).toMatchObject({ allowedModels: undefined, ownerUser: 'alice', ownerTeam: 'ml', hash: key.hash });
+      expect(await updateApiKey(db, key.id, { allowedModels: ['gpt-b', 'gpt-c'] })).toMatchObject({ allowedModels: ['gpt-b', 'gpt-c'] });
+      expect(await updateApiKey(db, key.id, {})).toMatchObject({ name: 'renamed' });
+      expect(await updateApiKey(db, 'key_missing', { name: 'x' })).toBeUndefined();
+
+      const other = storedKey({ limits: [{ rpm: 1 }] });
+      await insertApiKey(db, other);
+      await updateApiKey(db, key.id, { limits: [] });
+      expect((await getApiKey(db, other.id))?.limits).toEqual([{ rpm: 1 }]);
     });
   });
 }

@@ -19,6 +19,8 @@ export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
     status: 200,
     errorCode: null,
     principal: 'key_abc',
+    overheadMs: 1.25,
+    team: null,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 /** A key as callers and the admin API see it: everything but its hash. */
 import type { ApiKeyKind, KeyIdentitySnapshot, StoredApiKey } from '../../store/api-keys.js';
+import type { BudgetSpec, LimitSpec } from '../../store/teams.js';
 
 export interface ApiKeyView {
   id: string;
@@ -18,6 +19,9 @@ export interface ApiKeyView {
   revokedAt: Date | undefined;
   /** Personal keys: who the key acts as, as of minting. */
   identity: KeyIdentitySnapshot | undefined;
+  /** Counted in the key's own bucket; `[]`: none. */
+  limits: readonly LimitSpec[];
+  budgets: readonly BudgetSpec[];
 }
 
 /** The view of a stored key; `pendingUse` is a use noted in memory but not yet written. */

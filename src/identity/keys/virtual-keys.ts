@@ -10,8 +10,9 @@
  */
 import type { Kysely } from 'kysely';
 import { GatehouseError } from '../../errors.js';
-import { findApiKeyByHash, getApiKey, insertApiKey, listApiKeys, revokeApiKey, type StoredApiKey } from '../../store/api-keys.js';
+import { findApiKeyByHash, getApiKey, insertApiKey, listApiKeys, revokeApiKey, updateApiKey, type ApiKeyPatch, type StoredApiKey } from '../../store/api-keys.js';
 import type { Database } from '../../store/schema.js';
+import type { BudgetSpec, LimitSpec } from '../../store/teams.js';
 import type { AdminRule } from '../admins.js';
 import type { KeyVerifier } from '../authenticate.js';
 import { CredentialError, type CredentialFailure } from '../credential-error.js';
@@ -48,6 +49,10 @@ export interface CreateKeyInput {
   allowedModels?: string[];
   expiresAt?: Date;
   metadata?: Record<string, unknown>;
+  /** Rate limits counted in the key's own bucket. */
+  limits?: LimitSpec[];
+  /** Budgets counted in the key's own bucket. */
+  budgets?: BudgetSpec[];
   /** The subject of the principal creating the key. */
   createdBy: string;
 }
@@ -133,6 +138,8 @@ export class VirtualKeys implements KeyVerifier {
       createdBy: input.createdBy,
       expiresAt: input.expiresAt,
       identity: undefined,
+      limits: input.limits ? [...input.limits] : [],
+      budgets: input.budgets ? [...input.budgets] : [],
     });
   }
 
@@ -164,6 +171,9 @@ export class VirtualKeys implements KeyVerifier {
         claims: { ...principal.claims },
         admin: principal.admin,
       },
+      // A person never sets limits on their own keys (they could only lift them); administrators may add some.
+      limits: [],
+      budgets: [],
     });
   }
 
@@ -184,6 +194,19 @@ export class VirtualKeys implements KeyVerifier {
     this.generation++;
     this.cache.delete(key.hash);
     return true;
+  }
+
+  /**
+   * Changes a key's name, allowed models, limits or budgets. The key's cached principal is dropped here, so a
+   * narrower model list applies at once on this replica and within the revocation delay on the others. Undefined
+   * when no key has this id.
+   */
+  async update(id: string, patch: ApiKeyPatch): Promise<ApiKeyView | undefined> {
+    const key = await updateApiKey(this.db, id, patch);
+    if (!key) return undefined;
+    this.generation++;
+    this.cache.delete(key.hash);
+    return this.view(key);
   }
 
   /** A reloaded `identity.admins`: cached personal-key principals are rebuilt with it. */

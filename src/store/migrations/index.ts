@@ -11,6 +11,8 @@ import * as sessions from './0003-sessions.js';
 import * as audit from './0004-audit.js';
 import * as spend from './0005-spend.js';
 import * as teamsUsers from './0006-teams-users.js';
+import * as keyLimits from './0007-key-limits.js';
+import * as usageConsole from './0008-usage-console.js';
 
 export interface StoreMigration {
   /** Gets the dialect because a few column types (auto-increment ids) cannot be spelled portably. */
@@ -25,4 +27,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StoreM
   ['0004-audit', audit],
   ['0005-spend', spend],
   ['0006-teams-users', teamsUsers],
+  ['0007-key-limits', keyLimits],
+  ['0008-usage-console', usageConsole],
 ];
