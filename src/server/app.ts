@@ -7,6 +7,8 @@ import fastifyCookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { RequestAccounting } from '../accounting/request-accounting.js';
 import { registerAdminRoutes } from '../admin/index.js';
+import { isConsolePage } from '../console/paths.js';
+import { registerConsoleRoutes } from '../console/routes.js';
 import type { QuotaServices } from '../quota/index.js';
 import { registerSpendRoutes } from '../spend/index.js';
 import type { Directory } from '../directory/index.js';
@@ -48,6 +50,8 @@ export interface AppDeps {
   signIn?: BrowserSignIn | undefined;
   /** Teams and people, for the admin API (its changes then apply on this replica at once). */
   directory?: Directory;
+  /** The built web console; default `dist/ui/` of this package. */
+  consoleDir?: string;
   /** Rate limits, budgets and spend. */
   quota: QuotaServices;
 }
@@ -61,8 +65,13 @@ function stripGatehouseHeaders(headers: Record<string, unknown>): void {
 }
 
 /** Routes that act on behalf of a caller, and so are authenticated and audited; health and metrics are not. */
-function needsPrincipal(url: string): boolean {
+function isAudited(url: string): boolean {
   return url.startsWith('/v1/') || url.startsWith('/admin/') || url.startsWith('/.gatehouse/');
+}
+
+/** Console pages need the caller too (to send a signed-out browser to sign-in) but are not audited: the API calls they make are. */
+function needsPrincipal(url: string): boolean {
+  return isAudited(url) || isConsolePage(url);
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -103,7 +112,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Model calls are audited by the pipeline, with their decision and usage; every other API request (and a model
   // call refused before the pipeline ran, such as a bad credential or unreadable JSON) is audited here.
   app.addHook('onResponse', async (req, reply) => {
-    if (req.accounted || !needsPrincipal(req.url)) return;
+    if (req.accounted || !isAudited(req.url)) return;
     const query = req.url.indexOf('?');
     deps.accounting.recordHttp({
       requestId: req.id,
@@ -135,11 +144,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, deps.store, deps.metrics);
   registerModelRoutes(app, deps.runtime);
   const keys = deps.keys ?? (() => undefined);
-  registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db, ...(deps.directory && { directory: deps.directory }) });
+  registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db, store: deps.store, ...(deps.directory && { directory: deps.directory }) });
   registerPersonalKeyRoutes(app, { keys });
   deps.signIn?.register(app, keys);
   registerSpendRoutes(app, { db: deps.store.db, calendar: deps.quota.calendar });
   registerLlmRoutes(app, { runtime: deps.runtime, accounting: deps.accounting, assertions: deps.assertions, quota: deps.quota });
   if (deps.assertions) registerAssertionRoutes(app, deps.assertions);
+  registerConsoleRoutes(app, { logger: deps.logger, ...(deps.consoleDir !== undefined && { dir: deps.consoleDir }) });
   return app;
 }
