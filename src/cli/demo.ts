@@ -82,11 +82,13 @@ function banner(url: string, publicUrl: string, key: string, users: readonly Dem
     const reply = await client.chat.completions.create({ model: 'demo-fast', messages: [{ role: 'user', content: 'Hello!' }] });
     console.log(reply.choices[0].message.content);
 
-  Sign in with a browser (DEMO identity provider, not for production):
+  Open the web console and sign in (DEMO identity provider, not for production):
 
-    ${publicUrl}/.gatehouse/sign_in?return_to=/.gatehouse/me
+    ${publicUrl}/ui/
 
 ${people}
+
+  Who you are signed in as: ${publicUrl}/.gatehouse/me
 
   Or get a personal key for your shell:   npx gatehouse login ${publicUrl}
 
