@@ -36,6 +36,9 @@ export function createLimitsRedis(url: string, options: RedisClientOptions): Red
     connectTimeout: Math.max(1_000, options.commandTimeoutMs * 4),
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
+    // Commands issued in the same tick (a request's limits and budget; many requests' settlements) go out in one
+    // write and come back in one read: fewer syscalls per request under load.
+    enableAutoPipelining: true,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 2_000),
   });
   redis.on('error', options.onError);
