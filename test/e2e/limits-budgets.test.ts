@@ -44,6 +44,7 @@ describe('rate limits and budgets on one replica', () => {
       ],
       policies: POLICIES,
       budgets: { claim_dimensions: ['claim/department'] },
+      secret: 'limits-e2e-secret-0123456789abcdef',
       storage: { flush_interval: '50ms' },
     });
     const people: Array<[string, Record<string, unknown>]> = [
@@ -201,6 +202,26 @@ describe('rate limits and budgets on one replica', () => {
     expect(anonymous.status).toBe(401);
     const notAdmin = await fetch(`${gw.url}/admin/api/spend?group_by=user`, { headers: { authorization: `Bearer ${token.free}` } });
     expect(notAdmin.status).toBe(403);
+  });
+
+  it("holds a service key to its own budget, set through the admin API, on top of everything else", async () => {
+    const created = await fetch(`${gw.url}/admin/api/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${GATEWAY_KEY}`, 'content-type': 'application/json' },
+      // An estimate is $0.000021 (1 token of prompt and max_tokens 20 at $1/M), a call costs $0.000017: the
+      // third reservation ($0.000034 spent + $0.000021) no longer fits in $0.00004.
+      body: JSON.stringify({ name: 'batch job', owner_user: 'svc-batch', budgets: [{ usd: 0.00004, period: 'day' }] }),
+    });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; key: string };
+    const client = openaiClient(gw, { apiKey: key.key });
+    await chat('free', {}, client);
+    await chat('free', {}, client);
+    const refused = await chat('free', {}, client).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((refused as Error).message).toContain(`Budget exceeded for key:${key.id}: $0.000034 of $0.00004`);
+    // The budget counts in the key's bucket only: other callers are not affected.
+    await expect(chat('free')).resolves.toBeDefined();
   });
 
   it('applies a team limit set through the admin API, at once on this replica', async () => {
