@@ -3,7 +3,8 @@
  * IdP. alice sees only her own usage, keys and models and is refused the admin API; an admin creates a key in the
  * console, calls the API with it, finds the call in Audit and Spend, revokes the key and sees the next call
  * refused; the policy playground shows bob denied the premium model with the rule's message. Every page is
- * checked for console errors and CSP violations, and saved to docs/screenshots/.
+ * checked for console errors and CSP violations, and saved to test-results/screenshots/ (docs/screenshots/ with
+ * UPDATE_SCREENSHOTS=1).
  *
  * CI installs Chromium, so there a missing browser fails these tests; elsewhere they are skipped, and their
  * names say why. The scenarios build on each other (alice's key feeds her usage; bob's sign-in makes him a

@@ -13,7 +13,11 @@ export const chromiumAvailable = existsSync(CHROMIUM);
 /** CI installs Chromium; there a missing browser is a failure, elsewhere a skip. */
 export const browserRequired = Boolean(process.env.CI);
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Every run saves its screenshots to test-results/screenshots/ (not tracked); `UPDATE_SCREENSHOTS=1 npm test`
+ * writes them to docs/screenshots/, where the README and docs/console.md show them.
+ */
+const SCREENSHOTS = fileURLToPath(new URL(process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
 
 export function launchChromium(): Promise<Browser> {
   if (!chromiumAvailable) throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium package for the browser tests`);
@@ -68,7 +72,7 @@ export async function openPage(page: Page, linkText: string, heading: string): P
   await page.waitForSelector(`h1:has-text("${heading}")`);
 }
 
-/** Saves docs/screenshots/<name>.png of the window, or of the whole page (overwritten on every run). */
+/** Saves <name>.png of the window, or of the whole page (overwritten on every run). */
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', fullPage: options.fullPage ?? false });
