@@ -12,6 +12,8 @@ import { keySettingsChanged } from '../identity/keys/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { openStore } from '../store/database.js';
+import { SharedCooldowns } from '../router/shared-cooldowns.js';
+import type { RouterObserver } from '../router/types.js';
 import { buildApp } from './app.js';
 import { Runtime } from './runtime.js';
 import { createServices } from './services.js';
@@ -45,7 +47,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let url = '';
   const services = createServices({ config: initial, store, logger, metrics, currentConfig: () => runtime.config, publicUrl: () => initial.server.public_url ?? url });
   const { keys } = services;
-  let runtime = Runtime.create(initial, { observer: metrics, identity: services.identity });
+  // With Redis, a cooldown one replica decides applies on every replica (applied to whichever runtime is current).
+  const cooldowns = initial.redis === undefined ? undefined : new SharedCooldowns({
+    url: initial.redis.url,
+    keyPrefix: initial.redis.key_prefix,
+    apply: (group, id, forMs) => {
+      const deployment = runtime.router.group(group)?.deployments.find((candidate) => candidate.id === id);
+      const now = Date.now();
+      if (deployment !== undefined) runtime.router.health.coolUntil(deployment, now, now + forMs);
+    },
+    onError: (error) => logger.debug({ err: { message: error.message } }, 'shared cooldowns: redis call failed'),
+  });
+  const observer = routerObserver(metrics, cooldowns);
+  let runtime = Runtime.create(initial, { observer, identity: services.identity });
   // Budget counters start from the store's totals for the current periods, so a restart resets nothing early.
   // After the runtime exists: the rebuild reads the running config's policy through `currentConfig`.
   await services.quota.start().catch((error: unknown) => logger.error({ err: { message: (error as Error).message } }, 'budget counters could not be rebuilt from the store at start'));
@@ -62,13 +76,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   } catch (error) {
     await app.close();
     await services.close().catch(() => {});
+    if (cooldowns) await cooldowns.close();
     await store.close();
     throw error;
   }
 
   const applyConfig = (config: GatehouseConfig) => {
     const previous = runtime;
-    runtime = Runtime.create(config, { previous, observer: metrics, identity: services.identity });
+    runtime = Runtime.create(config, { previous, observer, identity: services.identity });
     keys.setAdmins(new AdminRule(config.identity.admins));
     if (keySettingsChanged(previous.config, config)) logger.warn({ key: 'secret, identity.keys' }, 'this setting changes only on restart');
     void previous.retire(runtime);
@@ -99,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         try {
           await app.close();
           await services.close();
+          if (cooldowns) await cooldowns.close();
         } finally {
           await store.close();
           await runtime.retire(undefined);
@@ -111,4 +127,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 function splitListen(listen: string): { host: string; port: number } {
   const index = listen.lastIndexOf(':');
   return { host: listen.slice(0, index).replace(/^\[(.*)\]$/, '$1'), port: Number(listen.slice(index + 1)) };
+}
+
+/** Metrics see every routing event; with Redis, cooldowns are also published to the other replicas. */
+function routerObserver(metrics: GatewayMetrics, cooldowns: SharedCooldowns | undefined): RouterObserver {
+  if (cooldowns === undefined) return metrics;
+  return {
+    retry: (deployment, reason) => metrics.retry(deployment, reason),
+    fallback: (from, to) => metrics.fallback(from, to),
+    cooldown: (deployment, forMs) => {
+      metrics.cooldown(deployment);
+      cooldowns.publish(deployment, forMs);
+    },
+  };
 }
