@@ -9,7 +9,7 @@ const env = new Proxy<NodeJS.ProcessEnv>({}, { get: (_target, name) => (typeof n
 
 describe('examples/', () => {
   it('has the examples the README promises', () => {
-    expect(examples).toEqual(expect.arrayContaining(['demo.yaml', 'openai-anthropic.yaml', 'azure.yaml', 'local.yaml', 'behind-pomerium.yaml']));
+    expect(examples).toEqual(expect.arrayContaining(['demo.yaml', 'openai-anthropic.yaml', 'azure.yaml', 'local.yaml', 'behind-pomerium.yaml', 'multi-replica.yaml']));
   });
 
   it.each(examples)('%s is a valid configuration', (name) => {
