@@ -3,6 +3,7 @@
  * this replica, `closed` answers `unavailable` (the pipeline sends 503). Either way a request never waits longer
  * than the Redis command timeout, and the shared backend is used again as soon as its connection is back.
  */
+import { OutageLog, type OutageLogger } from '../observability/outage-log.js';
 import { MemoryLimitBackend } from './memory-backend.js';
 import type { Admission, LimitBackend, LimitBucket, LimitTicket } from './types.js';
 
@@ -19,11 +20,6 @@ export interface LimitsObserver {
   degraded(mode: OnRedisError): void;
 }
 
-interface OutageLogger {
-  warn(object: object, message: string): void;
-  info(object: object, message: string): void;
-}
-
 export interface ResilientLimitOptions {
   readonly onRedisError: OnRedisError;
   readonly logger: OutageLogger;
@@ -37,26 +33,28 @@ const NOT_CONNECTED = 'redis is not connected';
 export class ResilientLimitBackend implements LimitBackend {
   private readonly fallback: MemoryLimitBackend;
   private readonly local = new WeakSet<LimitTicket>();
-  private inOutage = false;
+  private readonly outages: OutageLog;
 
   constructor(
     private readonly shared: SharedLimitBackend,
     private readonly options: ResilientLimitOptions,
   ) {
     this.fallback = options.fallback ?? new MemoryLimitBackend();
+    const consequence = options.onRedisError === 'open' ? 'rate limits are enforced per replica until it is back' : 'requests are refused with 503 until it is back';
+    this.outages = new OutageLog(options.logger, { down: `redis unreachable for rate limits; ${consequence}`, up: 'redis reachable again; rate limits are shared across replicas' }, { on_redis_error: options.onRedisError });
   }
 
   async admit(buckets: readonly LimitBucket[], estimate: { readonly tokens: number }): Promise<Admission> {
     if (this.shared.available()) {
       try {
         const admission = await this.shared.admit(buckets, estimate);
-        this.recovered();
+        this.outages.recovered();
         return admission;
       } catch (error) {
         this.failed(error);
       }
     } else {
-      this.outage(NOT_CONNECTED);
+      this.outages.failed(NOT_CONNECTED);
     }
     return this.degraded(buckets, estimate);
   }
@@ -87,19 +85,6 @@ export class ResilientLimitBackend implements LimitBackend {
   private failed(error: unknown): void {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.options.observer?.redisError(failure);
-    this.outage(failure.message);
-  }
-
-  private outage(reason: string): void {
-    if (this.inOutage) return;
-    this.inOutage = true;
-    const consequence = this.options.onRedisError === 'open' ? 'rate limits are enforced per replica until it is back' : 'requests are refused with 503 until it is back';
-    this.options.logger.warn({ err: { message: reason }, on_redis_error: this.options.onRedisError }, `redis unreachable for rate limits; ${consequence}`);
-  }
-
-  private recovered(): void {
-    if (!this.inOutage) return;
-    this.inOutage = false;
-    this.options.logger.info({}, 'redis reachable again; rate limits are shared across replicas');
+    this.outages.failed(failure.message);
   }
 }

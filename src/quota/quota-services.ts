@@ -11,9 +11,9 @@ import type { GatehouseConfig } from '../config/schema.js';
 import type { Directory } from '../directory/index.js';
 import { createLimitsRedis, MemoryLimitBackend, RedisLimitBackend, ResilientLimitBackend, type LimitBackend, type OnRedisError } from '../limits/index.js';
 import type { Logger } from '../observability/logger.js';
+import { OutageLog } from '../observability/outage-log.js';
 import type { QuotaMetrics } from '../observability/quota-metrics.js';
 import { SpendAggregator, type SpendRecord } from '../spend/index.js';
-import type { BatchDroppedError } from '../store/batch-writer.js';
 import type { Database } from '../store/schema.js';
 import { budgetTargets, claimDimensions, directoryBudgetTargets } from './policy-budgets.js';
 
@@ -28,6 +28,8 @@ export interface QuotaContext {
   readonly currentConfig: () => GatehouseConfig;
   /** SQLite writes block the event loop: keep its batches small. */
   readonly maxBatch?: number;
+  /** A failed write of spend aggregates (retried), or aggregates lost; default: logged as an error. */
+  readonly onSpendWriteError?: (error: unknown, lost: number) => void;
 }
 
 export class QuotaServices {
@@ -47,7 +49,7 @@ export class QuotaServices {
   private readonly currentConfig: () => GatehouseConfig;
   private readonly db: Kysely<Database>;
   private rebuildTimer: NodeJS.Timeout | undefined;
-  private budgetOutage = false;
+  private readonly budgetOutages: OutageLog;
 
   constructor(context: QuotaContext) {
     const { config, logger, metrics } = context;
@@ -59,6 +61,8 @@ export class QuotaServices {
     this.defaultMaxTokens = config.limits.default_max_tokens;
     this.onRedisError = config.limits.on_redis_error;
     this.calendar = new BudgetCalendar(config.budgets.timezone);
+    const consequence = this.onRedisError === 'open' ? 'requests are served without budget checks until it is back (spend is still recorded)' : 'requests under a budget are refused with 503 until it is back';
+    this.budgetOutages = new OutageLog(logger, { down: `redis unreachable for budgets; ${consequence}`, up: 'redis reachable again; budgets are checked again' }, { on_redis_error: this.onRedisError });
     this.webhook = config.budgets.webhook_url === undefined ? undefined : new WebhookNotifier({
       url: config.budgets.webhook_url,
       timeoutMs: config.budgets.webhook_timeout,
@@ -95,7 +99,7 @@ export class QuotaServices {
       calendar: this.calendar,
       flushIntervalMs: config.storage.flush_interval,
       batchSize: Math.min(config.storage.batch_size, context.maxBatch ?? Number.POSITIVE_INFINITY),
-      onError: (error, lost) => logSpendError(logger, error, lost),
+      onError: context.onSpendWriteError ?? ((error) => logger.error({ err: { message: (error as Error).message } }, 'writing spend aggregates failed')),
     });
   }
 
@@ -120,18 +124,12 @@ export class QuotaServices {
   budgetsUnreachable(error: unknown): void {
     this.metrics.redisError('budgets');
     this.metrics.degraded('budgets', this.onRedisError);
-    if (this.budgetOutage) return;
-    this.budgetOutage = true;
-    const consequence = this.onRedisError === 'open' ? 'requests are served without budget checks until it is back (spend is still recorded)' : 'requests under a budget are refused with 503 until it is back';
-    this.logger.warn({ err: { message: (error as Error)?.message }, on_redis_error: this.onRedisError }, `redis unreachable for budgets; ${consequence}`);
+    this.budgetOutages.failed(String((error as Error)?.message ?? error));
   }
 
   budgetsReachable(): void {
-    if (!this.budgetOutage) return;
-    this.budgetOutage = false;
-    this.logger.info({}, 'redis reachable again; budgets are checked again');
     // Spend settled while Redis was away is in the store: bring the counters back up to it.
-    void this.rebuild().catch(() => {});
+    if (this.budgetOutages.recovered()) void this.rebuild().catch(() => {});
   }
 
   /** A settlement that could not be applied (Redis went away mid-request); the lease or TTL frees what it held. */
@@ -165,7 +163,3 @@ export class QuotaServices {
   }
 }
 
-function logSpendError(logger: Logger, error: unknown, lost: number): void {
-  if ((error as BatchDroppedError)?.name === 'BatchDroppedError') logger.error({ records: lost }, 'spend aggregates lost');
-  else logger.error({ err: { message: (error as Error).message }, records: lost }, 'writing spend aggregates failed; will retry');
-}

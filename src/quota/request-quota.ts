@@ -14,7 +14,7 @@ import { GatehouseError } from '../errors.js';
 import type { Principal } from '../identity/principal.js';
 import type { LlmRequest } from '../llm/types.js';
 import { budgetBuckets, estimateCostUsd, type BudgetBucket, type Reservation, type ReserveRefused } from '../budgets/index.js';
-import { deploymentBucket, policyBuckets, rateLimitHeaders, type Admission, type LimitBucket, type LimitTicket, type Refused } from '../limits/index.js';
+import { deploymentBucket, policyBuckets, rateLimitHeaders, type Admission, type Admitted, type LimitBucket, type LimitTicket, type Refused } from '../limits/index.js';
 import { estimateInputTokens } from '../policy/input-tokens.js';
 import { NO_OBLIGATIONS, type Obligations } from '../policy/obligations.js';
 import { DeploymentSaturated, saturatedError } from '../router/saturated.js';
@@ -60,22 +60,23 @@ export async function admitRequest(quota: QuotaServices, principal: Principal, r
   const limited = folded === undefined ? buckets : [...buckets, folded];
   const [admission, reservation] = await Promise.all([admitLimits(quota, limited, estimatedTokens), reserveBudgets(quota, budgets, estimatedCostUsd)]);
 
-  if (admission?.kind !== 'admitted' || reservation?.kind === 'refused' || reservation?.kind === 'unavailable') {
+  const admitted = admission?.kind === 'admitted' ? admission : undefined;
+  const refused = admission?.kind === 'admitted' ? undefined : admission;
+  if (refused !== undefined || reservation?.kind === 'refused' || reservation?.kind === 'unavailable') {
     // All or nothing: give back whatever the other half took.
-    if (admission?.kind === 'admitted') void quota.limits.settle(admission.ticket, { tokens: 0 }).catch(quota.onSettleError);
+    if (admitted !== undefined) void quota.limits.settle(admitted.ticket, { tokens: 0 }).catch(quota.onSettleError);
     if (reservation?.kind === 'reserved') void settleBudget(quota, reservation.reservation, 0);
-    throw refusalError(quota, admission, reservation, group);
+    throw refusalError(quota, refused, reservation, group);
   }
-  return new AdmittedRequest(quota, admission, reservation?.kind === 'reserved' ? reservation.reservation : undefined, estimatedTokens, folded === undefined ? undefined : only);
+  return new AdmittedRequest(quota, admitted, reservation?.kind === 'reserved' ? reservation.reservation : undefined, estimatedTokens, folded === undefined ? undefined : only);
 }
 
 const NO_BUCKETS: LimitBucket[] = [];
 const NO_BUDGETS: BudgetBucket[] = [];
-const ADMITTED_NOTHING: Admission = Object.freeze({ kind: 'admitted', ticket: Object.freeze({ buckets: NO_BUCKETS, estimatedTokens: 0 }), status: Object.freeze([]) }) as Admission;
 
-async function admitLimits(quota: QuotaServices, buckets: readonly LimitBucket[], tokens: number): Promise<Admission> {
-  if (buckets.length === 0) return ADMITTED_NOTHING;
-  return quota.limits.admit(buckets, { tokens });
+/** Undefined when the request is in no rate-limit bucket. */
+async function admitLimits(quota: QuotaServices, buckets: readonly LimitBucket[], tokens: number): Promise<Admission | undefined> {
+  return buckets.length === 0 ? undefined : quota.limits.admit(buckets, { tokens });
 }
 
 type BudgetOutcome = { kind: 'reserved'; reservation: Reservation } | { kind: 'refused'; refusal: ReserveRefused } | { kind: 'unavailable' } | { kind: 'unchecked' };
@@ -102,20 +103,28 @@ function settleBudget(quota: QuotaServices, reservation: Reservation, costUsd: n
   );
 }
 
-function refusalError(quota: QuotaServices, admission: Admission, budget: BudgetOutcome | undefined, group: ModelGroup): GatehouseError {
-  if (admission.kind === 'unavailable' || budget?.kind === 'unavailable') {
-    // No per-request detail: the outage is logged once when it starts (a detail would log every refusal).
-    return new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1 });
-  }
-  if (admission.kind === 'refused') {
-    quota.metrics.limitHit(admission.bucket, admission.limit);
+/** Why an admission failed: `limits` is the rate-limit half when it refused, `budget` the budget half's outcome. */
+function refusalError(quota: QuotaServices, limits: Exclude<Admission, { kind: 'admitted' }> | undefined, budget: BudgetOutcome | undefined, group: ModelGroup): GatehouseError {
+  if (limits?.kind === 'unavailable' || budget?.kind === 'unavailable') return limitsUnavailable();
+  if (limits?.kind === 'refused') {
+    quota.metrics.limitHit(limits.bucket, limits.limit);
     // The group's only deployment is full: the same answer the router gives when every deployment is.
-    if (admission.bucket.startsWith(DEPLOYMENT_BUCKET)) return saturatedError(new DeploymentSaturated(admission.exceedsLimit ? Number.POSITIVE_INFINITY : admission.retryAfterMs, rateLimitHeaders(admission)), [group.name]);
-    return rateLimitError(admission);
+    if (limits.bucket.startsWith(DEPLOYMENT_BUCKET)) return saturatedError(saturation(limits), [group.name]);
+    return rateLimitError(limits);
   }
-  const refusal = (budget as { refusal: ReserveRefused }).refusal;
-  quota.metrics.budgetRefused(refusal.bucket, refusal.period);
-  return budgetError(refusal);
+  if (budget?.kind !== 'refused') throw new Error('refusalError called for an admitted request');
+  quota.metrics.budgetRefused(budget.refusal.bucket, budget.refusal.period);
+  return budgetError(budget.refusal);
+}
+
+/** No per-request detail: the outage is logged once when it starts (a detail would log every refusal). */
+function limitsUnavailable(): GatehouseError {
+  return new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1 });
+}
+
+/** A deployment bucket's refusal, as the router sees it. A request larger than its tpm will never fit: no waiting. */
+function saturation(refused: Refused): DeploymentSaturated {
+  return new DeploymentSaturated(refused.exceedsLimit ? Number.POSITIVE_INFINITY : refused.retryAfterMs, rateLimitHeaders(refused));
 }
 
 const DEPLOYMENT_BUCKET = 'deployment:';
@@ -160,13 +169,14 @@ class AdmittedRequest implements RequestQuota {
 
   constructor(
     private readonly quota: QuotaServices,
-    private readonly admission: Admission & { kind: 'admitted' },
+    /** Undefined when the request is in no rate-limit bucket. */
+    private readonly admission: Admitted | undefined,
     private readonly reservation: Reservation | undefined,
     private readonly estimatedTokens: number,
     /** The deployment whose own limits were admitted with the request's (a group of one). */
     private readonly admittedDeployment: Deployment | undefined,
   ) {
-    this.headers = admission.status.length === 0 ? NO_HEADERS : rateLimitHeaders(admission);
+    this.headers = admission === undefined ? NO_HEADERS : rateLimitHeaders(admission);
   }
 
   async gate(deployment: Deployment): Promise<void> {
@@ -180,16 +190,15 @@ class AdmittedRequest implements RequestQuota {
       this.deploymentTicket = admission.ticket;
       return;
     }
-    if (admission.kind === 'unavailable') throw new GatehouseError('GH_ERR_LIMITS_UNAVAILABLE', undefined, { retryAfterSeconds: 1 });
+    if (admission.kind === 'unavailable') throw limitsUnavailable();
     this.quota.metrics.limitHit(admission.bucket, admission.limit);
-    // A request too large for the deployment's tpm will never fit: no point waiting for it.
-    throw new DeploymentSaturated(admission.exceedsLimit ? Number.POSITIVE_INFINITY : admission.retryAfterMs, rateLimitHeaders(admission));
+    throw saturation(admission);
   }
 
   settle(actual: ActualUsage): void {
     if (this.settled) return;
     this.settled = true;
-    if (this.admission.ticket.buckets.length > 0) void this.quota.limits.settle(this.admission.ticket, { tokens: actual.tokens }).catch(this.quota.onSettleError);
+    if (this.admission !== undefined) void this.quota.limits.settle(this.admission.ticket, { tokens: actual.tokens }).catch(this.quota.onSettleError);
     this.releaseDeployment(actual.tokens);
     if (this.reservation !== undefined) void settleBudget(this.quota, this.reservation, actual.costUsd);
   }

@@ -83,7 +83,7 @@ export function createServices(context: ServiceContext): GatewayServices {
     publicUrl: context.publicUrl,
     onSignIn: (identity) => directory.recordSignIn(principalOfSnapshot(identity, new AdminRule(context.currentConfig().identity.admins), 'session')),
   });
-  const quota = new QuotaServices({ config, db: store.db, logger, metrics: metrics.quota, directory, currentConfig: context.currentConfig, ...(store.sqlite && { maxBatch: SQLITE_MAX_BATCH }) });
+  const quota = new QuotaServices({ config, db: store.db, logger, metrics: metrics.quota, directory, currentConfig: context.currentConfig, ...(store.sqlite && { maxBatch: SQLITE_MAX_BATCH }), onSpendWriteError: (error, lost) => logWriteError(logger, 'spend aggregates', error, lost) });
   return {
     accounting: new RequestAccounting(usage, audit, metrics, logger, quota),
     audit,
