@@ -15,7 +15,7 @@ import { deploymentLatencyP50 } from '../usage/deployment-latency.js';
 import { modelGroupJson } from './model-groups-json.js';
 import { parseInput } from './parse-input.js';
 import { adminOnly, requireAdmin } from './require-admin.js';
-import { authenticatedOnly, requireAuthenticated } from './signed-in.js';
+import { authenticatedOnly, requireAuthenticated, SIGN_IN_FIRST } from '../identity/require-authenticated.js';
 
 export interface ModelsRoutesDeps {
   runtime: () => Runtime;
@@ -37,7 +37,7 @@ export function registerModelsRoutes(app: FastifyInstance, deps: ModelsRoutesDep
   });
 
   app.get('/.gatehouse/api/models', { onRequest: authenticatedOnly }, async (req, reply) => {
-    const principal = requireAuthenticated(req);
+    const principal = requireAuthenticated(req, SIGN_IN_FIRST);
     parseInput(noQuery, req.query, 'query');
     const runtime = deps.runtime();
     const facts = { ...requestFacts(req), method: 'POST', path: '/v1/chat/completions' };

@@ -12,7 +12,7 @@ import { usageReport } from '../usage/report.js';
 import { USAGE_WINDOW_NAMES } from '../usage/windows.js';
 import { parseInput } from './parse-input.js';
 import { adminOnly, requireAdmin } from './require-admin.js';
-import { authenticatedOnly, requireAuthenticated } from './signed-in.js';
+import { authenticatedOnly, requireAuthenticated, SIGN_IN_FIRST } from '../identity/require-authenticated.js';
 
 export interface UsageRoutesDeps {
   store: Pick<Store, 'db' | 'dialect' | 'sqlite'>;
@@ -33,7 +33,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRoutesDeps)
   });
 
   app.get('/.gatehouse/api/usage', { onRequest: authenticatedOnly }, async (req, reply) => {
-    const principal = requireAuthenticated(req);
+    const principal = requireAuthenticated(req, SIGN_IN_FIRST);
     const { window } = parseInput(usageQuery, req.query, 'query');
     return reply.header('cache-control', 'no-store').send(await usageReport(deps.store, { window, subject: principal.subject, now: clock() }));
   });

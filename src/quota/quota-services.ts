@@ -4,7 +4,6 @@
  * Redis (one client, failing fast) so every replica shares them. They outlive config reloads: the `limits` and
  * `budgets` settings that shape them change only on restart; which limits and budgets apply follows policy live.
  */
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { BudgetCalendar, MemoryBudgetLedger, RedisBudgetLedger, rebuildLedger, WebhookNotifier, type BudgetLedger, type SoftLimitEvent } from '../budgets/index.js';
 import type { GatehouseConfig } from '../config/schema.js';
@@ -43,7 +42,6 @@ export class QuotaServices {
   readonly onRedisError: OnRedisError;
   /** Whether the counters are shared by every replica (Redis), or this replica's own. */
   readonly shared: boolean;
-  private readonly redis: Redis | undefined;
   private readonly logger: Logger;
   private readonly webhook: WebhookNotifier | undefined;
   private readonly currentConfig: () => GatehouseConfig;
@@ -76,21 +74,21 @@ export class QuotaServices {
     };
     if (config.redis) {
       this.shared = true;
-      this.redis = createLimitsRedis(config.redis.url, {
+      // One client for both: it fails fast while Redis is down, and the ledger does not close it (the limits do).
+      const redis = createLimitsRedis(config.redis.url, {
         commandTimeoutMs: config.limits.redis_timeout,
         // Connection errors repeat while Redis is down; the outage is logged once by the components that use it.
         onError: () => {},
       });
-      const sharedLimits = new RedisLimitBackend(this.redis, { keyPrefix: config.redis.key_prefix, slotLeaseMs: config.limits.slot_lease });
+      const sharedLimits = new RedisLimitBackend(redis, { keyPrefix: config.redis.key_prefix, slotLeaseMs: config.limits.slot_lease });
       this.limits = new ResilientLimitBackend(sharedLimits, {
         onRedisError: config.limits.on_redis_error,
         logger,
         observer: { redisError: () => metrics.redisError('limits'), degraded: (mode) => metrics.degraded('limits', mode) },
       });
-      this.ledger = new RedisBudgetLedger(this.redis, { ...ledgerOptions, keyPrefix: config.redis.key_prefix });
+      this.ledger = new RedisBudgetLedger(redis, { ...ledgerOptions, keyPrefix: config.redis.key_prefix });
     } else {
       this.shared = false;
-      this.redis = undefined;
       this.limits = new MemoryLimitBackend();
       this.ledger = new MemoryBudgetLedger(ledgerOptions);
     }

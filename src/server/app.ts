@@ -144,7 +144,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, deps.store, deps.metrics);
   registerModelRoutes(app, deps.runtime);
   const keys = deps.keys ?? (() => undefined);
-  registerAdminRoutes(app, { keys, runtime: deps.runtime, db: deps.store.db, store: deps.store, ...(deps.directory && { directory: deps.directory }) });
+  registerAdminRoutes(app, { keys, runtime: deps.runtime, store: deps.store, ...(deps.directory && { directory: deps.directory }) });
   registerPersonalKeyRoutes(app, { keys });
   deps.signIn?.register(app, keys);
   registerSpendRoutes(app, { db: deps.store.db, calendar: deps.quota.calendar });

@@ -72,8 +72,9 @@ export function createLlmHandler(endpoint: Endpoint, deps: PipelineDeps) {
       const dispatched = await runtime.router.dispatch(
         request.model,
         async (deployment, attempt) => {
-          trace.attempts = attempt;
+          // A deployment at its own rpm/tpm refuses here, before any upstream call: that is not an attempt.
           await quota.gate(deployment);
+          trace.attempts = attempt;
           return attemptDeployment(deployment, { request, clientHeaders: req.headers, clientSignal: client.signal, totalTimeoutMs: routing.timeout, firstByteTimeoutMs: routing.first_byte_timeout, assertion });
         },
         { signal: client.signal, eligible },

@@ -14,6 +14,7 @@ import { parseInput } from '../../admin/parse-input.js';
 import { GatehouseError } from '../../errors.js';
 import { parseLifetime, type VirtualKeys } from '../keys/index.js';
 import type { Principal } from '../principal.js';
+import { requireAuthenticated, SIGN_IN_FIRST } from '../require-authenticated.js';
 
 export interface PersonalKeyRoutesDeps {
   keys: () => VirtualKeys | undefined;
@@ -37,7 +38,7 @@ export function registerPersonalKeyRoutes(app: FastifyInstance, deps: PersonalKe
   });
 
   app.get(BASE, async (req) => {
-    const principal = authenticated(req);
+    const principal = requireAuthenticated(req, SIGN_IN_FIRST);
     const keys = await available(deps).list({ ownerUser: principal.subject, kind: 'personal' });
     return { object: 'list', data: keys.map(keyJson) };
   });
@@ -54,15 +55,9 @@ export function registerPersonalKeyRoutes(app: FastifyInstance, deps: PersonalKe
   });
 }
 
-function authenticated(req: FastifyRequest): Principal {
-  const principal = req.principal;
-  if (!principal?.authenticated) throw new GatehouseError('GH_ERR_AUTH_MISSING', 'Sign in first.');
-  return principal;
-}
-
 /** Any authenticated caller may revoke their own personal key, a personal key itself included. */
 function ownRequest(req: FastifyRequest): Principal {
-  const principal = authenticated(req);
+  const principal = requireAuthenticated(req, SIGN_IN_FIRST);
   requireCsrfHeader(req, principal);
   return principal;
 }

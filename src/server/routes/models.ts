@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../../errors.js';
-import type { Principal } from '../../identity/principal.js';
+import { requireAuthenticated } from '../../identity/require-authenticated.js';
 import { mayList, requestFacts } from '../../policy/authorize.js';
 import type { ModelGroup } from '../../router/types.js';
 import type { Runtime } from '../runtime.js';
@@ -32,11 +32,6 @@ export function registerModelRoutes(app: FastifyInstance, runtime: () => Runtime
     if (!group || !mayList(rt.policy, principal, requestFacts(req), group, (name) => rt.router.group(name))) throw new GatehouseError('GH_ERR_MODEL_NOT_FOUND', `The model "${id}" does not exist or you do not have access to it.`, { param: 'model' });
     return isAnthropicClient(req) ? anthropicModel(group, rt.loadedAt) : openaiModel(group, rt.loadedAt);
   });
-}
-
-function requireAuthenticated(req: FastifyRequest): Principal {
-  if (!req.principal?.authenticated) throw new GatehouseError('GH_ERR_AUTH_MISSING');
-  return req.principal;
 }
 
 function isAnthropicClient(req: FastifyRequest): boolean {
