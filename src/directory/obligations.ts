@@ -70,7 +70,9 @@ export function keyPolicyOf(keyId: string, own: ApiKeyLimits | undefined): KeyPo
  * key's added. The very same object when the directory has nothing to add.
  */
 export function withDirectoryObligations(obligations: Obligations, team: TeamPolicy | undefined, user: UserOverrides, key?: KeyPolicy): Obligations {
-  if (!team && user === NO_OVERRIDES && !key) return obligations;
+  // A team that only narrows models (no limits, no budgets) adds nothing here: most requests allocate nothing.
+  const teamAdds = team !== undefined && (team.limits.length > 0 || team.budgets.length > 0);
+  if (!teamAdds && user === NO_OVERRIDES && !key) return obligations;
   const limits = [...(user.limits ? [...obligations.limits.filter((limit) => limit.per !== 'user'), ...user.limits] : obligations.limits), ...(team?.limits ?? []), ...(key?.limits ?? [])];
   const budgets = [...(user.budgets ? [...obligations.budgets.filter((budget) => budget.per !== 'user'), ...user.budgets] : obligations.budgets), ...(team?.budgets ?? []), ...(key?.budgets ?? [])];
   return Object.freeze({ ...obligations, limits: Object.freeze(limits), budgets: Object.freeze(budgets) });
